@@ -1,0 +1,86 @@
+/** A promise with its resolve and reject functions (Node 20 lacks `Promise.withResolvers`). */
+export interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+/** Create a {@link Deferred}. */
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Wait `ms` milliseconds; rejects with the signal's reason when aborted first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * An unbounded single-consumer queue exposed as an async iterable; `close()` ends the iteration after
+ * the items already pushed.
+ */
+export class AsyncQueue<T> implements AsyncIterable<T> {
+  readonly #items: T[] = [];
+  #waiting: Deferred<IteratorResult<T>> | undefined;
+  #closed = false;
+
+  push(item: T): void {
+    if (this.#closed) return;
+    if (this.#waiting) {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      waiting.resolve({ value: item, done: false });
+      return;
+    }
+    this.#items.push(item);
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#waiting) {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      waiting.resolve({ value: undefined, done: true });
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        const item = this.#items.shift();
+        if (item !== undefined) return Promise.resolve({ value: item, done: false });
+        if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+        this.#waiting = deferred<IteratorResult<T>>();
+        return this.#waiting.promise;
+      },
+      return: () => {
+        this.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+}

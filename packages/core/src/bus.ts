@@ -1,0 +1,55 @@
+import type { SinkResult } from './adapter';
+import type { InboundEvent } from './inbound';
+import type { ReplyPart } from './reply';
+
+/** Stops a subscription. */
+export type Unsubscribe = () => void;
+
+/** One delivery of an event to a worker. */
+export interface Job {
+  /** 1 on the first delivery, more on redeliveries after a worker failed. */
+  readonly attempt: number;
+  /** Aborted when the bus shuts down or gives the job to another worker. */
+  readonly signal: AbortSignal;
+}
+
+/** Messages that must reach a running task at once, not wait in the conversation's queue. */
+export type ControlMessage =
+  | { readonly type: 'cancel'; readonly taskId: string; readonly by: string }
+  | {
+      readonly type: 'approval-decided';
+      readonly approvalId: string;
+      readonly choice: string;
+      readonly by: string;
+    };
+
+/** Options of {@link Bus.work}. */
+export interface WorkOptions {
+  /** How many events are handled at once (across conversations; one at a time within one). */
+  readonly concurrency: number;
+}
+
+/** The result of {@link Bus.enqueue}: `accepted`, `duplicate` (already seen) or `busy` (queue full). */
+export type EnqueueResult = Exclude<SinkResult, { status: 'ignored' }>;
+
+/**
+ * The work queue between adapters and agent workers, plus the ordered stream of reply parts back.
+ *
+ * Guarantees every implementation proves with the contract suite (`@switchboard/bus/contract`):
+ * - at-least-once delivery of each accepted event to a worker (redelivered when the handler fails);
+ * - deduplication by `event.id`: enqueueing an id seen before returns `duplicate` and delivers nothing;
+ * - strict order within one ordering key ({@link orderingKey}), parallelism across keys;
+ * - a bounded queue: when full, `enqueue` returns `busy` instead of growing without limit;
+ * - reply parts of one request arrive at the owner in the order they were published.
+ */
+export interface Bus {
+  enqueue(event: InboundEvent): Promise<EnqueueResult>;
+  /** Hand events to `handle`; a rejected promise means the worker failed and the event is redelivered. */
+  work(handle: (event: InboundEvent, job: Job) => Promise<void>, options: WorkOptions): Unsubscribe;
+  /** Send a reply part to the gateway process `owner` that holds the platform connection. */
+  publishReply(requestId: string, owner: string, part: ReplyPart): Promise<void>;
+  onReplies(owner: string, handle: (requestId: string, part: ReplyPart) => Promise<void>): Unsubscribe;
+  publishControl(message: ControlMessage): Promise<void>;
+  onControl(handle: (message: ControlMessage) => void): Unsubscribe;
+  close(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseCommand } from './commands';
+
+describe('parseCommand', () => {
+  it('reads a slash command and its arguments', () => {
+    expect(parseCommand('/ask what is 2+2?', { direct: false })).toEqual({ name: 'ask', args: 'what is 2+2?' });
+  });
+  it('treats plain text in a direct chat as /ask', () => {
+    expect(parseCommand('  hello there ', { direct: true })).toEqual({ name: 'ask', args: 'hello there' });
+  });
+  it('ignores plain text outside direct chats', () => {
+    expect(parseCommand('hello there', { direct: false })).toBeUndefined();
+  });
+  it('keeps multi-line arguments', () => {
+    expect(parseCommand('/ask line one\nline two', { direct: false })).toEqual({ name: 'ask', args: 'line one\nline two' });
+  });
+  it('reads /cmd@bot addressed to this bot and ignores one addressed to another bot', () => {
+    expect(parseCommand('/status@my_bot', { direct: false, botUsername: 'My_Bot' })).toEqual({ name: 'status', args: '' });
+    expect(parseCommand('/status@other_bot', { direct: false, botUsername: 'my_bot' })).toBeUndefined();
+  });
+  it('reads unambiguous subcommands of /ask', () => {
+    expect(parseCommand('/ask status', { direct: false })).toEqual({ name: 'status', args: '' });
+    expect(parseCommand('/ask model openai:gpt-4o', { direct: false })).toEqual({ name: 'model', args: 'openai:gpt-4o' });
+    expect(parseCommand('/ask cancel 3f2a9c', { direct: false })).toEqual({ name: 'cancel', args: '3f2a9c' });
+  });
+  it('keeps questions that merely start with a subcommand word', () => {
+    expect(parseCommand('/ask status of the deploy?', { direct: false })).toEqual({
+      name: 'ask',
+      args: 'status of the deploy?',
+    });
+  });
+  it('lowercases the command name and keeps unknown commands for a clear answer', () => {
+    expect(parseCommand('/ASK hi', { direct: false })).toEqual({ name: 'ask', args: 'hi' });
+    expect(parseCommand('/frobnicate x', { direct: true })).toEqual({ name: 'frobnicate', args: 'x' });
+  });
+  it('lists every command in the help text', () => {
+    for (const name of ['ask', 'model', 'models', 'status', 'tasks', 'cancel', 'history', 'forget', 'help']) {
+      expect(helpText()).toContain(`/${name}`);
+    }
+  });
+});

@@ -1,0 +1,14 @@
+export * from './adapter';
+export * from './async';
+export * from './bus';
+export * from './commands';
+export * from './config/config';
+export { isLoopback, loadConfig, type ConfigSources } from './config/load';
+export { variables, type VariableName } from './config/variables';
+export * from './conversation';
+export * from './errors';
+export * from './inbound';
+export * from './logger';
+export * from './model';
+export * from './ordering';
+export * from './reply';

@@ -1,0 +1,81 @@
+import type { ModelError } from './errors';
+import type { Usage } from './reply';
+
+/** A model's name: `provider:model`, such as `openai:gpt-4o-mini` or `llama:qwen2.5-0.5b`. */
+export type ModelRef = `${string}:${string}`;
+
+/** One turn of a conversation as a model sees it. */
+export type ChatMessage =
+  | { readonly role: 'system'; readonly content: string }
+  | { readonly role: 'user'; readonly content: string }
+  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
+  | { readonly role: 'tool'; readonly toolCallId: string; readonly content: string };
+
+/** A tool the model may call: a name, a description and a JSON schema for its arguments. */
+export interface ToolSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: { readonly [key: string]: unknown };
+}
+
+/** A tool call the model made, with its arguments parsed. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: unknown;
+}
+
+/** Everything a model needs for one call. */
+export interface ModelCall {
+  readonly messages: readonly ChatMessage[];
+  readonly tools?: readonly ToolSpec[];
+  readonly maxOutputTokens?: number;
+  readonly temperature?: number;
+}
+
+/** Why a model stopped. */
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'abort' | 'other';
+
+/**
+ * One piece of a model's answer. Streams end with one `finish` or one `error`; an error inside a stream
+ * is a part, never a thrown exception.
+ */
+export type ModelPart =
+  | { readonly type: 'text-delta'; readonly delta: string }
+  | { readonly type: 'tool-call'; readonly call: ToolCall }
+  | { readonly type: 'finish'; readonly reason: FinishReason; readonly usage: Usage }
+  | { readonly type: 'error'; readonly error: ModelError };
+
+/** One model of one provider. */
+export interface LanguageModel {
+  readonly ref: ModelRef;
+  /** `local` models never send data off the machine. */
+  readonly locality: 'local' | 'cloud';
+  stream(call: ModelCall, signal: AbortSignal): AsyncIterable<ModelPart>;
+}
+
+/** Split `provider:model` into its parts; the model part may itself contain colons. */
+export function parseModelRef(ref: string): { provider: string; model: string } | undefined {
+  const colon = ref.indexOf(':');
+  if (colon <= 0 || colon === ref.length - 1) return undefined;
+  return { provider: ref.slice(0, colon), model: ref.slice(colon + 1) };
+}
+
+/** What `switchboard doctor` and the router learn from probing a provider. */
+export interface ProviderCheck {
+  readonly ok: boolean;
+  /** A sentence: what works, or what to fix ("OpenAI rejected the key: check OPENAI_API_KEY"). */
+  readonly detail: string;
+}
+
+/** A model backend (openai, anthropic, llama) and the models it offers. */
+export interface ModelProvider {
+  /** The `provider` part of every ref it offers. */
+  readonly name: string;
+  readonly locality: 'local' | 'cloud';
+  /** Its models; the first is the provider's default. */
+  readonly models: readonly LanguageModel[];
+  /** Probe the backend (credentials, reachability) without spending tokens where possible. */
+  check(signal: AbortSignal): Promise<ProviderCheck>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,47 @@
+/** Token counts of one model call or one task. */
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** What the final reply tells about how it was made. */
+export interface ReplyMeta {
+  readonly taskId?: string;
+  /** The model that answered, as `provider:model`. */
+  readonly model?: string;
+  /** Why the router chose that model. */
+  readonly routeReason?: string;
+  readonly usage?: Usage;
+  /** Cost in US dollars, when a price is known. */
+  readonly costUsd?: number;
+  /** Milliseconds from the task's start to the first token. */
+  readonly timeToFirstTokenMs?: number;
+  /** Milliseconds from the task's start to its end. */
+  readonly durationMs?: number;
+}
+
+/**
+ * One piece of a reply, in order. The delivery engine turns a sequence of parts into platform messages.
+ * Every request's parts end with exactly one `reply-end` or `error`.
+ */
+export type ReplyPart =
+  /** A status line ("thinking on llama:qwen2.5…"); replaced by the next status or by text. */
+  | { readonly type: 'status'; readonly text: string }
+  /** More answer text. */
+  | { readonly type: 'text-delta'; readonly delta: string }
+  /** Ask a human to decide; answered by an `action` event. */
+  | {
+      readonly type: 'approval-request';
+      readonly approvalId: string;
+      readonly summary: string;
+      readonly choices: readonly string[];
+    }
+  /** The final answer: `text` is the whole reply, which replaces anything streamed before. */
+  | { readonly type: 'reply-end'; readonly text: string; readonly meta: ReplyMeta }
+  /** The request failed; `message` is a sentence the user can act on. */
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+/** The part types after which no more parts come for a request. */
+export function isFinalPart(part: ReplyPart): boolean {
+  return part.type === 'reply-end' || part.type === 'error';
+}
