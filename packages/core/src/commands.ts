@@ -11,7 +11,6 @@ export const COMMANDS = [
   { name: 'cancel', description: 'Cancel the running task (or the one with this id)', argument: { name: 'id', description: 'Task id', required: false } },
   { name: 'history', description: 'Show the last turns this conversation remembers' },
   { name: 'forget', description: 'Forget this conversation’s history' },
-  { name: 'usage', description: 'Tokens and cost today and this month' },
   { name: 'help', description: 'What this box can do' },
 ] as const satisfies readonly CommandSpec[];
 
@@ -26,7 +25,6 @@ export const CONTROL_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'status',
   'tasks',
   'models',
-  'usage',
   'help',
 ]);
 
@@ -62,7 +60,7 @@ export function parseCommand(text: string, options: ParseOptions): CommandInvoca
   return undefined;
 }
 
-const BARE_SUBCOMMANDS = new Set<string>(['models', 'status', 'tasks', 'history', 'forget', 'usage', 'help', 'cancel']);
+const BARE_SUBCOMMANDS = new Set<string>(['models', 'status', 'tasks', 'history', 'forget', 'help', 'cancel']);
 
 /**
  * Platforms with one registered command (Slack's `/ask`) reach the others as subcommands:

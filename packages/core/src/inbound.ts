@@ -52,4 +52,9 @@ export interface InboundEvent {
   readonly reply: ReplyAddress;
   /** ISO timestamp of when the adapter received it. */
   readonly receivedAt: string;
+  /**
+   * The gateway process holding the platform connection, stamped when the event is enqueued; the
+   * worker publishes reply parts to it. Adapters leave it unset.
+   */
+  readonly gateway?: string;
 }

@@ -14,7 +14,6 @@ export interface Config {
   /** Set: real Postgres through `pg`. Unset: embedded PGlite in {@link dataDir}. */
   readonly databaseUrl: string | undefined;
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | undefined };
-  readonly role: 'all' | 'gateway' | 'worker';
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly access: {
     /** `platform:userId` identities with every right. The web chat and terminal speak as owner. */

@@ -9,8 +9,8 @@ import { OWN_PREFIX, type VariableName, type Variables, variables } from './vari
 /** Where {@link loadConfig} reads from. Defaults: `process.env` and `./switchboard.config.json`. */
 export interface ConfigSources {
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** A path to a JSON file of settings; `SWITCHBOARD_CONFIG` names it too. */
-  readonly file?: string;
+  /** A path to a JSON file of settings (`SWITCHBOARD_CONFIG` names it too); `false` reads none. */
+  readonly file?: string | false;
 }
 
 const DEFAULT_SYSTEM_PROMPT =
@@ -25,7 +25,8 @@ const KNOWN = new Set<string>([...Object.keys(variables), 'SWITCHBOARD_CONFIG'])
 export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? process.env;
   const issues: ConfigIssue[] = [];
-  const fromFile = readConfigFile(sources.file ?? env['SWITCHBOARD_CONFIG'], issues);
+  const named = sources.file ?? (env['SWITCHBOARD_CONFIG'] || undefined);
+  const fromFile = named === false ? {} : readConfigFile(named, issues);
   for (const name of Object.keys(env)) {
     if (name.startsWith(OWN_PREFIX) && !KNOWN.has(name)) {
       issues.push({ variable: name, message: 'unknown setting (a typo?); see .env.example for every setting' });
@@ -120,7 +121,6 @@ function toConfig(v: Variables): Config {
     dataDir: v.SWITCHBOARD_DATA_DIR,
     databaseUrl: v.DATABASE_URL,
     http: { host: v.HOST, port: v.PORT, apiToken: v.SWITCHBOARD_API_TOKEN },
-    role: v.SWITCHBOARD_ROLE,
     logLevel: v.LOG_LEVEL,
     access: {
       owners: v.SWITCHBOARD_OWNER,

@@ -51,9 +51,6 @@ export const variables = {
     .string()
     .min(16, { message: 'expected at least 16 characters (use `openssl rand -hex 24`)' })
     .optional(),
-  SWITCHBOARD_ROLE: z
-    .enum(['all', 'gateway', 'worker'], { message: 'expected one of all, gateway, worker' })
-    .default('all'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected one of fatal, error, warn, info, debug, trace, silent',

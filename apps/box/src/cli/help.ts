@@ -1,0 +1,15 @@
+/** Print the CLI's commands. */
+export function printHelp(): number {
+  console.log(`switchboard — an agent box you command from your chat apps
+
+Usage: switchboard <command>
+
+  start     run the box: web chat on http://127.0.0.1:3000 and every configured platform
+  chat      chat with the box in this terminal (connects to a running box, or starts one)
+  doctor    check configuration, database, models and platforms, and say what to fix
+  migrate   apply database migrations (start does this too)
+  help      this text
+
+Settings come from the environment, .env and switchboard.config.json; .env.example lists them all.`);
+  return 0;
+}

@@ -1,0 +1,2 @@
+export { type Box, type BoxOptions, startBox } from './box';
+export { createProviders } from './providers';

@@ -1,0 +1,115 @@
+/**
+ * The web chat page: one conversation, streamed replies, the model and timings under each answer.
+ * Model output is inserted as text only (never as HTML).
+ */
+export function renderChatPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Switchboard</title>
+<style>
+  :root { color-scheme: light dark; --accent: #3b6ef5; --muted: #888; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 15px/1.5 system-ui, sans-serif; display: flex; flex-direction: column; height: 100vh; }
+  header { padding: .6rem 1rem; border-bottom: 1px solid #8884; display: flex; gap: 1rem; align-items: center; }
+  header h1 { font-size: 1rem; margin: 0; }
+  header small { color: var(--muted); }
+  main { flex: 1; overflow-y: auto; padding: 1rem; display: flex; flex-direction: column; gap: .75rem; }
+  .turn { max-width: 48rem; white-space: pre-wrap; word-wrap: break-word; padding: .6rem .8rem; border-radius: .6rem; }
+  .user { align-self: flex-end; background: var(--accent); color: white; }
+  .agent { align-self: flex-start; background: #8882; }
+  .agent.error { border-left: 3px solid #d33; }
+  .meta, .status { color: var(--muted); font-size: .8rem; margin-top: .3rem; white-space: normal; }
+  form { display: flex; gap: .5rem; padding: .75rem 1rem; border-top: 1px solid #8884; }
+  textarea { flex: 1; resize: none; font: inherit; padding: .5rem; border-radius: .4rem; border: 1px solid #8886; }
+  button { font: inherit; padding: .5rem 1rem; border: 0; border-radius: .4rem; background: var(--accent); color: white; cursor: pointer; }
+  button:disabled { opacity: .5; }
+</style>
+</head>
+<body>
+<header><h1>Switchboard</h1><small id="conversation"></small></header>
+<main id="log" aria-live="polite"></main>
+<form id="form">
+  <textarea id="text" rows="2" placeholder="Ask anything, or /help — Enter sends, Shift+Enter for a new line" autofocus></textarea>
+  <button id="send" type="submit">Send</button>
+</form>
+<script>
+(() => {
+  const conversation = new URLSearchParams(location.search).get('c') || 'default';
+  document.getElementById('conversation').textContent = 'conversation: ' + conversation;
+  const log = document.getElementById('log');
+  const form = document.getElementById('form');
+  const input = document.getElementById('text');
+  const send = document.getElementById('send');
+  const add = (cls, text) => {
+    const div = document.createElement('div');
+    div.className = 'turn ' + cls;
+    const body = document.createElement('div');
+    body.textContent = text;
+    div.append(body);
+    log.append(div);
+    log.scrollTop = log.scrollHeight;
+    return { div, body };
+  };
+  const note = (turn, cls, text) => {
+    let el = turn.div.querySelector('.' + cls);
+    if (!el) { el = document.createElement('div'); el.className = cls; turn.div.append(el); }
+    el.textContent = text;
+  };
+  const describe = (meta) => [meta.model, meta.usage && (meta.usage.inputTokens + ' in / ' + meta.usage.outputTokens + ' out tokens'),
+    meta.timeToFirstTokenMs != null && ('first token ' + meta.timeToFirstTokenMs + ' ms'), meta.durationMs != null && ((meta.durationMs / 1000).toFixed(1) + ' s')]
+    .filter(Boolean).join(' · ');
+  async function ask(text) {
+    add('user', text);
+    const turn = add('agent', '');
+    const headers = { 'content-type': 'application/json' };
+    const token = localStorage.getItem('switchboard-token');
+    if (token) headers.authorization = 'Bearer ' + token;
+    const response = await fetch('/api/messages', { method: 'POST', headers, body: JSON.stringify({ conversation, text }) });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({ error: { message: response.statusText } }));
+      if (response.status === 401) {
+        const given = prompt('This box needs its API token (SWITCHBOARD_API_TOKEN):');
+        if (given) { localStorage.setItem('switchboard-token', given); turn.div.remove(); return ask(text); }
+      }
+      turn.div.classList.add('error'); turn.body.textContent = problem.error.message; return;
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '', streamed = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let cut;
+      while ((cut = buffer.indexOf('\\n\\n')) !== -1) {
+        const line = buffer.slice(0, cut).split('\\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\\n');
+        buffer = buffer.slice(cut + 2);
+        if (!line) continue;
+        const part = JSON.parse(line);
+        if (part.type === 'status') note(turn, 'status', part.text);
+        else if (part.type === 'text-delta') { streamed += part.delta; turn.body.textContent = streamed; }
+        else if (part.type === 'reply-end') { turn.body.textContent = part.text; turn.div.querySelector('.status')?.remove(); note(turn, 'meta', describe(part.meta)); }
+        else if (part.type === 'error') { turn.div.classList.add('error'); turn.body.textContent = (streamed ? streamed + '\\n\\n' : '') + part.message; turn.div.querySelector('.status')?.remove(); }
+        else if (part.type === 'approval-request') note(turn, 'status', 'Approval needed: ' + part.summary);
+        log.scrollTop = log.scrollHeight;
+      }
+    }
+  }
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = ''; send.disabled = true;
+    try { await ask(text); } catch (error) { add('agent error', 'The box did not answer: ' + error.message); }
+    finally { send.disabled = false; input.focus(); }
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+})();
+</script>
+</body>
+</html>`;
+}

@@ -1,0 +1,23 @@
+/** A validated body of `POST /api/messages`. */
+export interface MessageRequest {
+  /** The conversation's name; the web page and the terminal share `default`. */
+  readonly conversation: string;
+  readonly text: string;
+}
+
+/** The longest message the API accepts, in characters. */
+export const MAX_TEXT_LENGTH = 100_000;
+
+/** Validate a request body; returns a sentence saying what is wrong instead of throwing. */
+export function parseMessageRequest(body: unknown): MessageRequest | { readonly error: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { error: 'The body must be a JSON object such as {"text": "hello"}.' };
+  }
+  const { text, conversation } = body as Record<string, unknown>;
+  if (typeof text !== 'string' || text.trim().length === 0) return { error: '"text" must be a non-empty string.' };
+  if (text.length > MAX_TEXT_LENGTH) return { error: `"text" is longer than ${MAX_TEXT_LENGTH} characters.` };
+  if (conversation !== undefined && (typeof conversation !== 'string' || !/^[\w.-]{1,64}$/.test(conversation))) {
+    return { error: '"conversation" must be 1-64 letters, digits, dots, dashes or underscores.' };
+  }
+  return { conversation: conversation ?? 'default', text };
+}
