@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerType } from '@hono/node-server';
 import { createAgent, ModelRegistry, startAgentWorker } from '@switchboard/agent';
-import { createWebAdapter } from '@switchboard/adapter-web';
 import { createMemoryBus } from '@switchboard/bus';
 import { createDeliveryEngine } from '@switchboard/chat';
 import { type Bus, type ChatAdapter, type Config, createLogger, type Logger, type Unsubscribe } from '@switchboard/core';
 import { openStore, type Store } from '@switchboard/memory';
+import { createAdapters } from './adapters';
 import { type Gateway, startGateway } from './gateway';
 import { createHttpApp, listen } from './http-server';
 import { createProviders } from './providers';
@@ -41,7 +41,7 @@ export async function startBox(config: Config, options: BoxOptions = {}): Promis
   const agent = createAgent({ store, models, bus, settings: config.agent, access: config.access, logger });
   const stopWorker: Unsubscribe = startAgentWorker(bus, agent, { concurrency: config.agent.concurrency });
 
-  const adapters: ChatAdapter[] = [createWebAdapter({ apiToken: config.http.apiToken })];
+  const adapters: ChatAdapter[] = createAdapters(config, logger);
   const byPlatform = new Map(adapters.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDeliveryEngine({ adapterFor: (platform) => byPlatform.get(platform), logger });
   const shutdown = new AbortController();

@@ -1,5 +1,9 @@
 import type { Platform } from '../conversation';
-import type { ModelRef } from '../model';
+import type { BoxSettings } from './box';
+import type { ModelSettings } from './models';
+import type { DiscordSettings } from './platforms/discord';
+import type { SlackSettings } from './platforms/slack';
+import type { TelegramSettings } from './platforms/telegram';
 
 /** Who may command the box on one platform. */
 export interface PlatformAllowlist {
@@ -8,29 +12,18 @@ export interface PlatformAllowlist {
   readonly roles: readonly string[];
 }
 
-/** The validated configuration the box runs with. Built once at start by {@link loadConfig}. */
-export interface Config {
-  readonly dataDir: string;
-  /** Set: real Postgres through `pg`. Unset: embedded PGlite in {@link dataDir}. */
-  readonly databaseUrl: string | undefined;
-  readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | undefined };
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** The validated configuration the box runs with. Built once at start by `loadConfig`. */
+export interface Config extends Omit<BoxSettings, 'owners'> {
   readonly access: {
     /** `platform:userId` identities with every right. The web chat and terminal speak as owner. */
     readonly owners: readonly string[];
     readonly allow: { readonly [P in Platform]: PlatformAllowlist };
   };
-  readonly models: {
-    readonly default: ModelRef | undefined;
-    readonly openai:
-      | { readonly apiKey: string | undefined; readonly baseURL: string | undefined; readonly models: readonly string[] }
-      | undefined;
-  };
-  readonly agent: {
-    readonly systemPrompt: string;
-    readonly memoryTokens: number;
-    readonly maxOutputTokens: number;
-    readonly concurrency: number;
-    readonly queueLimit: number;
+  readonly models: ModelSettings;
+  /** Each platform's settings; `undefined` where the platform is not configured. */
+  readonly platforms: {
+    readonly telegram: TelegramSettings | undefined;
+    readonly slack: SlackSettings | undefined;
+    readonly discord: DiscordSettings | undefined;
   };
 }

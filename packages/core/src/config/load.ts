@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
-import type { ModelRef } from '../model';
 import type { Config } from './config';
-import { OWN_PREFIX, type VariableName, type Variables, variables } from './variables';
+import type { RawValues } from './section';
+import { OWN_PREFIX, sections, variables } from './variables';
 
 /** Where {@link loadConfig} reads from. Defaults: `process.env` and `./switchboard.config.json`. */
 export interface ConfigSources {
@@ -12,9 +12,6 @@ export interface ConfigSources {
   /** A path to a JSON file of settings (`SWITCHBOARD_CONFIG` names it too); `false` reads none. */
   readonly file?: string | false;
 }
-
-const DEFAULT_SYSTEM_PROMPT =
-  'You are Switchboard, a helpful assistant people reach from their chat apps. Answer clearly and briefly.';
 
 const KNOWN = new Set<string>([...Object.keys(variables), 'SWITCHBOARD_CONFIG']);
 
@@ -44,9 +41,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     }
     throw new ConfigError(issues);
   }
-  issues.push(...crossCheck(parsed.data));
+  const values: RawValues = parsed.data;
+  for (const section of Object.values(sections)) issues.push(...(section.check?.(values) ?? []));
   if (issues.length > 0) throw new ConfigError(issues);
-  return toConfig(parsed.data);
+  return build(values);
 }
 
 function readConfigFile(path: string | undefined, issues: ConfigIssue[]): Record<string, unknown> {
@@ -77,73 +75,26 @@ function readConfigFile(path: string | undefined, issues: ConfigIssue[]): Record
   return result;
 }
 
-const PROVIDER_KEYS: Record<string, { readonly configured: (v: Variables) => boolean; readonly hint: VariableName }> = {
-  openai: { configured: (v) => v.OPENAI_API_KEY !== undefined || v.OPENAI_BASE_URL !== undefined, hint: 'OPENAI_API_KEY' },
-};
-
-function crossCheck(values: Variables): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const chosen = values.SWITCHBOARD_DEFAULT_MODEL;
-  if (chosen !== undefined) {
-    const provider = chosen.slice(0, chosen.indexOf(':'));
-    const known = PROVIDER_KEYS[provider];
-    if (known === undefined) {
-      issues.push({
-        variable: 'SWITCHBOARD_DEFAULT_MODEL',
-        message: `unknown provider "${provider}"; expected one of ${Object.keys(PROVIDER_KEYS).join(', ')}`,
-      });
-    } else if (!known.configured(values)) {
-      issues.push({ variable: known.hint, message: `required because SWITCHBOARD_DEFAULT_MODEL uses ${provider}` });
-    }
-  }
-  if (!isLoopback(values.HOST) && values.SWITCHBOARD_API_TOKEN === undefined) {
-    issues.push({
-      variable: 'SWITCHBOARD_API_TOKEN',
-      message: `required when HOST (${values.HOST}) exposes the box beyond this machine; anyone who can reach it could command your agents`,
-    });
-  }
-  return issues;
-}
-
-/** True for the loopback addresses the box trusts as the owner's own machine. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host === '::ffff:127.0.0.1';
-}
-
-function toConfig(v: Variables): Config {
-  const openaiConfigured = v.OPENAI_API_KEY !== undefined || v.OPENAI_BASE_URL !== undefined;
-  const allow = (users: readonly string[], chats: readonly string[] = [], roles: readonly string[] = []) => ({
-    users,
-    chats,
-    roles,
-  });
+function build(values: RawValues): Config {
+  const { owners, ...box } = sections.box.build(values);
+  const telegram = sections.telegram.build(values);
+  const slack = sections.slack.build(values);
+  const discord = sections.discord.build(values);
+  const list = (name: string) => values[name] as string[];
+  const none: readonly string[] = [];
   return {
-    dataDir: v.SWITCHBOARD_DATA_DIR,
-    databaseUrl: v.DATABASE_URL,
-    http: { host: v.HOST, port: v.PORT, apiToken: v.SWITCHBOARD_API_TOKEN },
-    logLevel: v.LOG_LEVEL,
+    ...box,
     access: {
-      owners: v.SWITCHBOARD_OWNER,
+      owners,
       allow: {
-        telegram: allow(v.TELEGRAM_ALLOWED_USERS, v.TELEGRAM_ALLOWED_CHATS),
-        slack: allow(v.SLACK_ALLOWED_USERS),
-        discord: allow(v.DISCORD_ALLOWED_USERS, [], v.DISCORD_ALLOWED_ROLES),
-        whatsapp: allow(v.WHATSAPP_ALLOWED_USERS),
-        web: allow([]),
+        telegram: { users: list('TELEGRAM_ALLOWED_USERS'), chats: list('TELEGRAM_ALLOWED_CHATS'), roles: none },
+        slack: { users: list('SLACK_ALLOWED_USERS'), chats: none, roles: none },
+        discord: { users: list('DISCORD_ALLOWED_USERS'), chats: none, roles: list('DISCORD_ALLOWED_ROLES') },
+        whatsapp: { users: sections.whatsapp.build(values).allowedUsers, chats: none, roles: none },
+        web: { users: none, chats: none, roles: none },
       },
     },
-    models: {
-      default: v.SWITCHBOARD_DEFAULT_MODEL as ModelRef | undefined,
-      openai: openaiConfigured
-        ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL, models: v.OPENAI_MODELS }
-        : undefined,
-    },
-    agent: {
-      systemPrompt: v.SWITCHBOARD_SYSTEM_PROMPT ?? DEFAULT_SYSTEM_PROMPT,
-      memoryTokens: v.SWITCHBOARD_MEMORY_TOKENS,
-      maxOutputTokens: v.SWITCHBOARD_MAX_OUTPUT_TOKENS,
-      concurrency: v.SWITCHBOARD_CONCURRENCY,
-      queueLimit: v.SWITCHBOARD_QUEUE_LIMIT,
-    },
+    models: sections.models.build(values),
+    platforms: { telegram, slack, discord },
   };
 }
