@@ -22,8 +22,14 @@ async function collect(response: Response): Promise<ReplyPart[]> {
   return parts;
 }
 
-const drivers: { name: string; database: () => Promise<{ env: Record<string, string>; drop(): Promise<void> }> }[] = [
-  { name: 'PGlite', database: async () => ({ env: { SWITCHBOARD_DATA_DIR: 'memory://' }, drop: async () => {} }) },
+const drivers: {
+  name: string;
+  database: () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>;
+}[] = [
+  {
+    name: 'PGlite',
+    database: async () => ({ env: { SWITCHBOARD_DATA_DIR: 'memory://' }, drop: async () => {} }),
+  },
 ];
 if (process.env['DATABASE_URL']) {
   drivers.push({
@@ -46,7 +52,10 @@ describe.each(drivers)('the box end to end on $name', ({ database }) => {
     });
     const db = await database();
     drop = db.drop;
-    const config = loadConfig({ env: { ...db.env, OPENAI_BASE_URL: fake.url, OPENAI_MODELS: 'fake-model' }, file: false });
+    const config = loadConfig({
+      env: { ...db.env, OPENAI_BASE_URL: fake.url, OPENAI_MODELS: 'fake-model' },
+      file: false,
+    });
     box = await startBox(config, { port: 0, logger: createLogger({ level: 'silent' }) });
   });
   afterAll(async () => {
@@ -98,7 +107,9 @@ describe.each(drivers)('the box end to end on $name', ({ database }) => {
   it('rejects bad input with a clear 400 and loses nothing', async () => {
     const empty = await post(box, { text: '   ' });
     expect(empty.status).toBe(400);
-    expect(await empty.json()).toEqual({ error: { code: 'bad_request', message: '"text" must be a non-empty string.' } });
+    expect(await empty.json()).toEqual({
+      error: { code: 'bad_request', message: '"text" must be a non-empty string.' },
+    });
     const broken = await fetch(`${box.url}/api/messages`, { method: 'POST', body: '{nope' });
     expect(broken.status).toBe(400);
   });
@@ -109,7 +120,10 @@ describe.each(drivers)('the box end to end on $name', ({ database }) => {
     output.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
     });
-    await askOnce({ url: box.url, apiToken: undefined, conversation: 'default', output }, 'and in the terminal?');
+    await askOnce(
+      { url: box.url, apiToken: undefined, conversation: 'default', output },
+      'and in the terminal?',
+    );
     expect(printed).toContain('Streaming works, piece by piece.');
     expect(printed).toContain('openai:fake-model');
     const messages = await box.store.recentMessages(WEB_KEY, 10);
@@ -135,7 +149,11 @@ describe('the box without configuration', () => {
 
   it('starts and answers with how to configure a model', async () => {
     const parts = await collect(await post(box, { text: 'hi' }));
-    expect(parts.at(-1)).toMatchObject({ type: 'error', code: 'no_model', message: expect.stringContaining('OPENAI_API_KEY') });
+    expect(parts.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'no_model',
+      message: expect.stringContaining('OPENAI_API_KEY'),
+    });
     expect((await fetch(`${box.url}/`)).headers.get('content-type')).toMatch(/text\/html/);
   });
 });
@@ -144,14 +162,19 @@ describe('the box with an API token', () => {
   let box: Box;
   const token = 'test-token-0123456789abcdef';
   beforeAll(async () => {
-    const config = loadConfig({ env: { SWITCHBOARD_DATA_DIR: 'memory://', SWITCHBOARD_API_TOKEN: token }, file: false });
+    const config = loadConfig({
+      env: { SWITCHBOARD_DATA_DIR: 'memory://', SWITCHBOARD_API_TOKEN: token },
+      file: false,
+    });
     box = await startBox(config, { port: 0, logger: createLogger({ level: 'silent' }) });
   });
   afterAll(() => box?.stop());
 
   it('refuses callers without the token, even on loopback, and accepts the token', async () => {
     expect((await post(box, { text: '/help' })).status).toBe(401);
-    expect((await post(box, { text: '/help' }, { authorization: 'Bearer wrong-token-0123456789ab' })).status).toBe(401);
+    expect(
+      (await post(box, { text: '/help' }, { authorization: 'Bearer wrong-token-0123456789ab' })).status,
+    ).toBe(401);
     const ok = await post(box, { text: '/help' }, { authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
     expect((await collect(ok)).at(-1)?.type).toBe('reply-end');

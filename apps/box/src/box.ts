@@ -3,7 +3,14 @@ import type { ServerType } from '@hono/node-server';
 import { createAgent, ModelRegistry, startAgentWorker } from '@switchboard/agent';
 import { createMemoryBus } from '@switchboard/bus';
 import { createDeliveryEngine } from '@switchboard/chat';
-import { type Bus, type ChatAdapter, type Config, createLogger, type Logger, type Unsubscribe } from '@switchboard/core';
+import {
+  type Bus,
+  type ChatAdapter,
+  type Config,
+  createLogger,
+  type Logger,
+  type Unsubscribe,
+} from '@switchboard/core';
 import { openStore, type Store } from '@switchboard/memory';
 import { createAdapters } from './adapters';
 import { type Gateway, startGateway } from './gateway';
@@ -26,6 +33,8 @@ export interface BoxOptions {
   readonly logger?: Logger;
   /** Listen on this port instead of the configured one (0 picks a free port). */
   readonly port?: number;
+  /** The clock adapters use for platform deadlines (Discord's 15-minute interaction tokens); tests pass a fake one. */
+  readonly clock?: () => number;
 }
 
 /**
@@ -34,18 +43,31 @@ export interface BoxOptions {
  */
 export async function startBox(config: Config, options: BoxOptions = {}): Promise<Box> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const store = await openStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
   const providers = createProviders(config);
   const models = new ModelRegistry(providers, config.models.default);
   const bus = createMemoryBus({ queueLimit: config.agent.queueLimit });
   const agent = createAgent({ store, models, bus, settings: config.agent, access: config.access, logger });
   const stopWorker: Unsubscribe = startAgentWorker(bus, agent, { concurrency: config.agent.concurrency });
 
-  const adapters: ChatAdapter[] = createAdapters(config, logger);
+  const adapters: ChatAdapter[] = createAdapters(config, logger, {
+    models: () => models.list().map((model) => model.ref),
+    ...(options.clock ? { now: options.clock } : {}),
+  });
   const byPlatform = new Map(adapters.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDeliveryEngine({ adapterFor: (platform) => byPlatform.get(platform), logger });
   const shutdown = new AbortController();
-  const gateway: Gateway = await startGateway({ id: `gateway-${randomUUID().slice(0, 8)}`, bus, adapters, delivery, logger, signal: shutdown.signal });
+  const gateway: Gateway = await startGateway({
+    id: `gateway-${randomUUID().slice(0, 8)}`,
+    bus,
+    adapters,
+    delivery,
+    logger,
+    signal: shutdown.signal,
+  });
 
   const app = createHttpApp(adapters, async () => {
     try {
@@ -67,7 +89,10 @@ export async function startBox(config: Config, options: BoxOptions = {}): Promis
   }
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  logger.info({ url, database: store.driver, models: models.list().map((m) => m.ref) }, 'switchboard started');
+  logger.info(
+    { url, database: store.driver, models: models.list().map((m) => m.ref) },
+    'switchboard started',
+  );
 
   return {
     url,

@@ -1,6 +1,6 @@
+import type { DeliveryEngine } from '@switchboard/chat';
 import type { Bus, ChatAdapter, EventSink, InboundEvent, Logger, Unsubscribe } from '@switchboard/core';
 import { BusyError } from '@switchboard/core';
-import type { DeliveryEngine } from '@switchboard/chat';
 
 /** Connects platform adapters to the bus, and the bus's reply parts to the delivery engine. */
 export interface Gateway {
@@ -20,7 +20,9 @@ export async function startGateway(options: {
   readonly signal: AbortSignal;
 }): Promise<Gateway> {
   const { bus, delivery, logger } = options;
-  const stopReplies: Unsubscribe = bus.onReplies(options.id, (requestId, part) => delivery.accept(requestId, part));
+  const stopReplies: Unsubscribe = bus.onReplies(options.id, (requestId, part) =>
+    delivery.accept(requestId, part),
+  );
   const sink: EventSink = async (event: InboundEvent) => {
     delivery.open(event.id, event.reply);
     const result = await bus.enqueue({ ...event, gateway: options.id });
@@ -37,9 +39,9 @@ export async function startGateway(options: {
   for (const adapter of options.adapters) await adapter.start(sink, options.signal);
   return {
     async stop() {
-      for (const adapter of options.adapters) await adapter.stop();
-      stopReplies();
       await delivery.close();
+      stopReplies();
+      for (const adapter of options.adapters) await adapter.stop();
     },
   };
 }

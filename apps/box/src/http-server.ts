@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { ChatAdapter } from '@switchboard/core';
 import { Hono } from 'hono';
@@ -26,14 +26,18 @@ export function createHttpApp(adapters: readonly ChatAdapter[], health: () => Pr
     }
   }
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.path}.` } }, 404));
-  app.onError((_error, c) => c.json({ error: { code: 'internal', message: 'The box failed to answer this request.' } }, 500));
+  app.onError((_error, c) =>
+    c.json({ error: { code: 'internal', message: 'The box failed to answer this request.' } }, 500),
+  );
   return app;
 }
 
 /** Listen on `host:port`; resolves with the server and the port it got (port 0 picks a free one). */
 export function listen(app: Hono, host: string, port: number): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => resolve({ server, port: info.port }));
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) =>
+      resolve({ server, port: info.port }),
+    );
     server.once('error', reject);
   });
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, describeError, SwitchboardError } from '@switchboard/core';
 import { runChat } from './cli/chat';
+import { runDiscord } from './cli/discord';
 import { runDoctor } from './cli/doctor';
 import { printHelp } from './cli/help';
 import { runMigrate } from './cli/migrate';
@@ -12,6 +13,7 @@ const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
   chat: runChat,
   doctor: runDoctor,
   migrate: runMigrate,
+  discord: runDiscord,
   help: async () => printHelp(),
 };
 

@@ -58,10 +58,13 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
 
   const handleMessage: WebhookRoute['handle'] = async (request, context) => {
     if (!isAuthorized(request, context.remoteAddress, options.apiToken)) {
-      const how = options.apiToken ? 'Send the API token as "Authorization: Bearer <SWITCHBOARD_API_TOKEN>".' : 'Only this machine may use the web chat; set SWITCHBOARD_API_TOKEN to allow others.';
+      const how = options.apiToken
+        ? 'Send the API token as "Authorization: Bearer <SWITCHBOARD_API_TOKEN>".'
+        : 'Only this machine may use the web chat; set SWITCHBOARD_API_TOKEN to allow others.';
       return problem(401, 'unauthorized', how);
     }
-    if (sink === undefined) return problem(503, 'starting', 'The box is still starting; try again in a moment.');
+    if (sink === undefined)
+      return problem(503, 'starting', 'The box is still starting; try again in a moment.');
     let body: unknown;
     try {
       body = await request.json();
@@ -73,11 +76,16 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
 
     const idempotencyKey = request.headers.get('idempotency-key');
     if (idempotencyKey !== null && !/^[\w.:-]{1,128}$/.test(idempotencyKey)) {
-      return problem(400, 'bad_request', 'Idempotency-Key must be 1-128 letters, digits, dots, colons, dashes or underscores.');
+      return problem(
+        400,
+        'bad_request',
+        'Idempotency-Key must be 1-128 letters, digits, dots, colons, dashes or underscores.',
+      );
     }
     const id = `web:${idempotencyKey ?? randomUUID()}`;
     const event = toEvent(id, parsed.conversation, parsed.text);
-    if (streams.has(id)) return problem(409, 'duplicate', 'A request with this Idempotency-Key is already streaming.');
+    if (streams.has(id))
+      return problem(409, 'duplicate', 'A request with this Idempotency-Key is already streaming.');
     let streamController!: ReadableStreamDefaultController<Uint8Array>;
     const events = new ReadableStream<Uint8Array>({
       start: (controller) => {
@@ -94,15 +102,22 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
     if (result.status === 'accepted') {
       return new Response(events, {
         status: 200,
-        headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': id },
+        headers: {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          'x-request-id': id,
+        },
       });
     }
     streams.delete(id);
     if (result.status === 'busy') {
       const seconds = Math.ceil(result.retryAfterMs / 1000);
-      return problem(503, 'busy', `The box is busy right now. Please try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+      return problem(503, 'busy', `The box is busy right now. Please try again in ${seconds} seconds.`, {
+        'retry-after': String(seconds),
+      });
     }
-    if (result.status === 'duplicate') return problem(409, 'duplicate', 'This request was already received (same Idempotency-Key).');
+    if (result.status === 'duplicate')
+      return problem(409, 'duplicate', 'This request was already received (same Idempotency-Key).');
     return problem(422, 'ignored', result.reason);
   };
 
@@ -113,7 +128,12 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
       sink = eventSink;
     },
     routes: () => [
-      { method: 'GET', path: '/', handle: async () => new Response(renderChatPage(), { headers: { 'content-type': 'text/html; charset=utf-8' } }) },
+      {
+        method: 'GET',
+        path: '/',
+        handle: async () =>
+          new Response(renderChatPage(), { headers: { 'content-type': 'text/html; charset=utf-8' } }),
+      },
       { method: 'POST', path: '/api/messages', handle: handleMessage },
     ],
     async stream(to: ReplyAddress, parts: AsyncIterable<ReplyPart>): Promise<SentMessage> {
@@ -133,7 +153,12 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
     async stop() {
       sink = undefined;
       for (const [id, stream] of streams) {
-        if (stream.open) write(id, { type: 'error', code: 'shutting_down', message: 'The box is shutting down; ask again once it is back.' });
+        if (stream.open)
+          write(id, {
+            type: 'error',
+            code: 'shutting_down',
+            message: 'The box is shutting down; ask again once it is back.',
+          });
       }
     },
   };

@@ -14,9 +14,13 @@ export function parseMessageRequest(body: unknown): MessageRequest | { readonly 
     return { error: 'The body must be a JSON object such as {"text": "hello"}.' };
   }
   const { text, conversation } = body as Record<string, unknown>;
-  if (typeof text !== 'string' || text.trim().length === 0) return { error: '"text" must be a non-empty string.' };
+  if (typeof text !== 'string' || text.trim().length === 0)
+    return { error: '"text" must be a non-empty string.' };
   if (text.length > MAX_TEXT_LENGTH) return { error: `"text" is longer than ${MAX_TEXT_LENGTH} characters.` };
-  if (conversation !== undefined && (typeof conversation !== 'string' || !/^[\w.-]{1,64}$/.test(conversation))) {
+  if (
+    conversation !== undefined &&
+    (typeof conversation !== 'string' || !/^[\w.-]{1,64}$/.test(conversation))
+  ) {
     return { error: '"conversation" must be 1-64 letters, digits, dots, dashes or underscores.' };
   }
   return { conversation: conversation ?? 'default', text };

@@ -25,7 +25,9 @@ export async function askOnce(options: Omit<TerminalChatOptions, 'input'>, text:
   });
   const out = options.output;
   if (!response.ok || response.body === null) {
-    const problem = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+    const problem = (await response.json().catch(() => undefined)) as
+      | { error?: { message?: string } }
+      | undefined;
     out.write(`${problem?.error?.message ?? `The box answered ${response.status}.`}\n`);
     return;
   }
@@ -61,7 +63,11 @@ function describeMeta(meta: ReplyMeta): string {
 /** The interactive terminal chat: the same conversation as the web page, streamed line by line. */
 export async function runTerminalChat(options: TerminalChatOptions): Promise<void> {
   const lines = createInterface({ input: options.input, output: options.output, terminal: false });
-  options.output.write(dim(`Connected to ${options.url} — conversation "${options.conversation}". /help for commands, Ctrl+D to quit.\n`));
+  options.output.write(
+    dim(
+      `Connected to ${options.url} — conversation "${options.conversation}". /help for commands, Ctrl+D to quit.\n`,
+    ),
+  );
   for await (const line of lines) {
     const text = line.trim();
     if (text === '') continue;

@@ -3,7 +3,8 @@ import { isAuthorized } from './auth';
 import { parseMessageRequest } from './request';
 import { encodePart, readParts } from './sse';
 
-const request = (headers: Record<string, string> = {}) => new Request('http://box/api/messages', { method: 'POST', headers });
+const request = (headers: Record<string, string> = {}) =>
+  new Request('http://box/api/messages', { method: 'POST', headers });
 
 describe('isAuthorized', () => {
   it('admits loopback callers when no token is configured, and nobody else', () => {
@@ -24,7 +25,10 @@ describe('isAuthorized', () => {
 describe('parseMessageRequest', () => {
   it('accepts text and an optional conversation', () => {
     expect(parseMessageRequest({ text: 'hi' })).toEqual({ conversation: 'default', text: 'hi' });
-    expect(parseMessageRequest({ text: 'hi', conversation: 'work-1' })).toEqual({ conversation: 'work-1', text: 'hi' });
+    expect(parseMessageRequest({ text: 'hi', conversation: 'work-1' })).toEqual({
+      conversation: 'work-1',
+      text: 'hi',
+    });
   });
   it('explains what is wrong', () => {
     expect(parseMessageRequest([])).toHaveProperty('error');
@@ -44,7 +48,8 @@ describe('server-sent reply parts', () => {
     const bytes = Buffer.concat(parts.map((part) => Buffer.from(encodePart(part))));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let index = 0; index < bytes.length; index += 7) controller.enqueue(bytes.subarray(index, index + 7));
+        for (let index = 0; index < bytes.length; index += 7)
+          controller.enqueue(bytes.subarray(index, index + 7));
         controller.close();
       },
     });

@@ -36,7 +36,10 @@ const settings: Config['agent'] = {
 };
 
 let sequence = 0;
-function event(text: string, overrides: Partial<InboundEvent> & { user?: string; platform?: 'telegram' | 'discord' } = {}): InboundEvent {
+function event(
+  text: string,
+  overrides: Partial<InboundEvent> & { user?: string; platform?: 'telegram' | 'discord' } = {},
+): InboundEvent {
   sequence += 1;
   const platform = overrides.platform ?? 'telegram';
   const command = parseCommand(text, { direct: true });
@@ -80,7 +83,9 @@ describe('agent', () => {
   const bus = createMemoryBus();
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI({ defaultBehaviour: { type: 'text', text: 'The answer is forty-two.', chunkSize: 4 } });
+    fake = await startFakeOpenAI({
+      defaultBehaviour: { type: 'text', text: 'The answer is forty-two.', chunkSize: 4 },
+    });
     realStore = await openStore({ dataDir: 'memory://' });
     bus.onReplies('local', async (requestId, part) => {
       const list = replies.get(requestId) ?? [];
@@ -124,7 +129,10 @@ describe('agent', () => {
     const byUser = await handle(event('hello', { user: '2' }));
     expect(byUser.at(-1)).toMatchObject({ type: 'reply-end', text: 'The answer is forty-two.' });
     const byRole = await handle(
-      event('hello', { platform: 'discord', author: { platformUserId: '77', displayName: 'Mod', roles: ['mods'] } }),
+      event('hello', {
+        platform: 'discord',
+        author: { platformUserId: '77', displayName: 'Mod', roles: ['mods'] },
+      }),
     );
     expect(byRole.at(-1)).toMatchObject({ type: 'reply-end' });
   });
@@ -152,7 +160,12 @@ describe('agent', () => {
   });
 
   it('sends earlier turns to the model as memory', async () => {
-    const conversation = { platform: 'telegram' as const, account: 'bot', channel: 'memory-chat', direct: true };
+    const conversation = {
+      platform: 'telegram' as const,
+      account: 'bot',
+      channel: 'memory-chat',
+      direct: true,
+    };
     await handle(event('my name is Zed', { conversation }));
     await handle(event('what is my name?', { conversation }));
     const last = fake.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
@@ -178,7 +191,13 @@ describe('agent', () => {
     const inbound = event('/ask resume me');
     const key = conversationKey(inbound.conversation);
     await realStore.ensureConversation(inbound.conversation);
-    await realStore.beginTask({ id: 'crashed-task-1', eventId: inbound.id, conversationKey: key, authorId: 'telegram:1', command: 'ask' });
+    await realStore.beginTask({
+      id: 'crashed-task-1',
+      eventId: inbound.id,
+      conversationKey: key,
+      authorId: 'telegram:1',
+      command: 'ask',
+    });
     const parts = await handle(inbound, { attempt: 2, signal: new AbortController().signal });
     expect(parts.at(-1)).toMatchObject({ type: 'reply-end', meta: { taskId: 'crashed-task-1' } });
     expect(await realStore.getTask('crashed-task-1')).toMatchObject({ status: 'succeeded', attempts: 2 });
@@ -195,14 +214,24 @@ describe('agent', () => {
 
   it('cancels a running task with /cancel', async () => {
     fake.enqueue({ type: 'stall', afterChunks: 2, text: 'partial answer that never ends' });
-    const conversation = { platform: 'telegram' as const, account: 'bot', channel: 'cancel-chat', direct: true };
+    const conversation = {
+      platform: 'telegram' as const,
+      account: 'bot',
+      channel: 'cancel-chat',
+      direct: true,
+    };
     const ask = event('/ask take forever', { conversation });
     const running = handle(ask);
-    await expect.poll(() => replies.get(ask.id)?.some((part) => part.type === 'text-delta'), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(() => replies.get(ask.id)?.some((part) => part.type === 'text-delta'), { timeout: 5000 })
+      .toBe(true);
     const unsubscribe = bus.onControl((message) => agent.control(message));
     const cancelParts = await handle(event('/cancel', { conversation }));
     unsubscribe();
-    expect(cancelParts.at(-1)).toMatchObject({ type: 'reply-end', text: expect.stringMatching(/^Cancelling task/) });
+    expect(cancelParts.at(-1)).toMatchObject({
+      type: 'reply-end',
+      text: expect.stringMatching(/^Cancelling task/),
+    });
     const parts = await running;
     expect(parts.at(-1)).toMatchObject({ type: 'reply-end', text: expect.stringContaining('(cancelled)') });
     const [task] = await realStore.listTasks(conversationKey(conversation), 1);
@@ -210,13 +239,22 @@ describe('agent', () => {
   });
 
   it('pins, lists and unpins models; shows status, history and forgets', async () => {
-    const conversation = { platform: 'telegram' as const, account: 'bot', channel: 'command-chat', direct: true };
+    const conversation = {
+      platform: 'telegram' as const,
+      account: 'bot',
+      channel: 'command-chat',
+      direct: true,
+    };
     const say = async (text: string) => (await handle(event(text, { conversation }))).at(-1);
     expect(await say('/models')).toMatchObject({ text: expect.stringContaining('openai:fake-model') });
     expect(await say('/model openai:nope')).toMatchObject({ type: 'error', code: 'unknown_model' });
-    expect(await say('/model openai:fake-model')).toMatchObject({ text: 'This conversation now uses openai:fake-model.' });
+    expect(await say('/model openai:fake-model')).toMatchObject({
+      text: 'This conversation now uses openai:fake-model.',
+    });
     await say('/ask hi');
-    expect(await say('/status')).toMatchObject({ text: expect.stringMatching(/succeeded · on openai:fake-model \(pinned with \/model\)/) });
+    expect(await say('/status')).toMatchObject({
+      text: expect.stringMatching(/succeeded · on openai:fake-model \(pinned with \/model\)/),
+    });
     expect(await say('/history')).toMatchObject({ text: 'You: hi\nAgent: The answer is forty-two.' });
     expect(await say('/forget')).toMatchObject({ text: 'Forgotten: 2 messages of this conversation.' });
     expect(await say('/history')).toMatchObject({ text: 'This conversation has no history.' });
@@ -225,9 +263,20 @@ describe('agent', () => {
   });
 
   it('answers with setup instructions when no model is configured', async () => {
-    const bare = createAgent({ store: realStore, models: new ModelRegistry([]), bus, settings, access, logger: createLogger({ level: 'silent' }) });
+    const bare = createAgent({
+      store: realStore,
+      models: new ModelRegistry([]),
+      bus,
+      settings,
+      access,
+      logger: createLogger({ level: 'silent' }),
+    });
     const inbound = event('/ask anyone there?');
     await bare.handle(inbound, firstJob());
-    expect(replies.get(inbound.id)?.at(-1)).toEqual({ type: 'error', code: 'no_model', message: NO_MODEL_MESSAGE });
+    expect(replies.get(inbound.id)?.at(-1)).toEqual({
+      type: 'error',
+      code: 'no_model',
+      message: NO_MODEL_MESSAGE,
+    });
   });
 });

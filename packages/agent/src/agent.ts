@@ -1,4 +1,10 @@
-import { type ControlMessage, describeError, type InboundEvent, type Job, parseCommand } from '@switchboard/core';
+import {
+  type ControlMessage,
+  describeError,
+  type InboundEvent,
+  type Job,
+  parseCommand,
+} from '@switchboard/core';
 import { createAccessPolicy, REFUSAL } from './access';
 import { COMMAND_HANDLERS } from './commands';
 import type { AgentDependencies, RequestContext } from './context';
@@ -38,20 +44,41 @@ export function createAgent(deps: AgentDependencies): Agent {
       }
       const command = event.command ?? parseCommand(event.text, { direct: event.conversation.direct });
       if (command === undefined) {
-        await reply.send({ type: 'error', code: 'not_a_command', message: 'Start with a command such as /ask, or /help to see them all.' });
+        await reply.send({
+          type: 'error',
+          code: 'not_a_command',
+          message: 'Start with a command such as /ask, or /help to see them all.',
+        });
         return;
       }
       const handler = COMMAND_HANDLERS[command.name];
       if (handler === undefined) {
-        await reply.send({ type: 'error', code: 'unknown_command', message: `I don't know /${command.name}. Try /help.` });
+        await reply.send({
+          type: 'error',
+          code: 'unknown_command',
+          message: `I don't know /${command.name}. Try /help.`,
+        });
         return;
       }
-      const context: RequestContext = { event, job, identity: decision.identity, args: command.args, reply, deps, running, now };
+      const context: RequestContext = {
+        event,
+        job,
+        identity: decision.identity,
+        args: command.args,
+        reply,
+        deps,
+        running,
+        now,
+      };
       try {
         await handler(context);
       } catch (error) {
         deps.logger.error({ eventId: event.id, err: describeError(error) }, 'command failed');
-        await reply.send({ type: 'error', code: 'internal', message: 'Something went wrong on the box while answering. It has been logged; please try again.' });
+        await reply.send({
+          type: 'error',
+          code: 'internal',
+          message: 'Something went wrong on the box while answering. It has been logged; please try again.',
+        });
       }
     },
     control(message) {

@@ -25,7 +25,11 @@ export async function runAsk(context: RequestContext): Promise<void> {
   const { event, deps, reply } = context;
   const question = context.args.trim();
   if (question.length === 0) {
-    await reply.send({ type: 'error', code: 'empty_question', message: 'Ask me something, for example: /ask what can you do?' });
+    await reply.send({
+      type: 'error',
+      code: 'empty_question',
+      message: 'Ask me something, for example: /ask what can you do?',
+    });
     return;
   }
   const key = conversationKey(event.conversation);
@@ -56,7 +60,10 @@ export async function runAsk(context: RequestContext): Promise<void> {
   try {
     const outcome = await streamAnswer(context, model, messages, controller.signal);
     const durationMs = context.now() - startedAt;
-    const timing = { durationMs, ...(outcome.firstTokenAt === undefined ? {} : { timeToFirstTokenMs: outcome.firstTokenAt - startedAt }) };
+    const timing = {
+      durationMs,
+      ...(outcome.firstTokenAt === undefined ? {} : { timeToFirstTokenMs: outcome.firstTokenAt - startedAt }),
+    };
     const usage = outcome.usage ?? { inputTokens: 0, outputTokens: 0 };
     if (outcome.kind === 'error') {
       await finishFailed(context, task.id, startedAt, outcome.error, usage);
@@ -66,8 +73,20 @@ export async function runAsk(context: RequestContext): Promise<void> {
     const text = cancelled ? `${outcome.text}${outcome.text ? '\n\n' : ''}_(cancelled)_` : outcome.text;
     if (!cancelled) {
       await deps.store.addMessages([
-        { conversationKey: key, role: 'user', content: question, taskId: task.id, authorId: context.identity },
-        { conversationKey: key, role: 'assistant', content: outcome.text, taskId: task.id, authorId: undefined },
+        {
+          conversationKey: key,
+          role: 'user',
+          content: question,
+          taskId: task.id,
+          authorId: context.identity,
+        },
+        {
+          conversationKey: key,
+          role: 'assistant',
+          content: outcome.text,
+          taskId: task.id,
+          authorId: undefined,
+        },
       ]);
     }
     await deps.store.updateTask(task.id, {
@@ -118,8 +137,18 @@ function pickModel(context: RequestContext, pinned: string | undefined): Languag
 }
 
 type StreamOutcome =
-  | { readonly kind: 'done' | 'cancelled'; readonly text: string; readonly usage?: Usage; readonly firstTokenAt?: number }
-  | { readonly kind: 'error'; readonly error: SwitchboardError; readonly usage?: Usage; readonly firstTokenAt?: number };
+  | {
+      readonly kind: 'done' | 'cancelled';
+      readonly text: string;
+      readonly usage?: Usage;
+      readonly firstTokenAt?: number;
+    }
+  | {
+      readonly kind: 'error';
+      readonly error: SwitchboardError;
+      readonly usage?: Usage;
+      readonly firstTokenAt?: number;
+    };
 
 async function streamAnswer(
   context: RequestContext,
@@ -131,7 +160,10 @@ async function streamAnswer(
   let usage: Usage | undefined;
   let firstTokenAt: number | undefined;
   const call = { messages, maxOutputTokens: context.deps.settings.maxOutputTokens };
-  const timing = () => ({ ...(usage ? { usage } : {}), ...(firstTokenAt === undefined ? {} : { firstTokenAt }) });
+  const timing = () => ({
+    ...(usage ? { usage } : {}),
+    ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
+  });
   try {
     for await (const part of model.stream(call, signal) as AsyncIterable<ModelPart>) {
       if (part.type === 'text-delta') {
@@ -149,7 +181,9 @@ async function streamAnswer(
     if (signal.aborted) return { kind: 'cancelled', text, ...timing() };
     return {
       kind: 'error',
-      error: new SwitchboardError('model_failed', `The model failed: ${describeError(error)}`, { cause: error }),
+      error: new SwitchboardError('model_failed', `The model failed: ${describeError(error)}`, {
+        cause: error,
+      }),
       ...timing(),
     };
   }

@@ -6,17 +6,25 @@ import { describeTask, shortId } from './describe-task';
 /** A handler for one command; it sends exactly one final part. */
 export type CommandHandler = (context: RequestContext) => Promise<void>;
 
-const say = (context: RequestContext, text: string) => context.reply.send({ type: 'reply-end', text, meta: {} });
+const say = (context: RequestContext, text: string) =>
+  context.reply.send({ type: 'reply-end', text, meta: {} });
 
 const help: CommandHandler = (context) => say(context, helpText());
 
 const models: CommandHandler = (context) => {
   const registry = context.deps.models;
-  if (registry.isEmpty) return say(context, 'No models are configured. Run `switchboard doctor` to see how to add one.');
+  if (registry.isEmpty)
+    return say(context, 'No models are configured. Run `switchboard doctor` to see how to add one.');
   const lines = registry
     .list()
-    .map((model) => `${model.ref === registry.defaultRef ? '•' : '◦'} ${model.ref} (${model.locality})${model.ref === registry.defaultRef ? ' — default' : ''}`);
-  return say(context, ['Models:', ...lines, '', 'Pin one to this conversation with /model <name>.'].join('\n'));
+    .map(
+      (model) =>
+        `${model.ref === registry.defaultRef ? '•' : '◦'} ${model.ref} (${model.locality})${model.ref === registry.defaultRef ? ' — default' : ''}`,
+    );
+  return say(
+    context,
+    ['Models:', ...lines, '', 'Pin one to this conversation with /model <name>.'].join('\n'),
+  );
 };
 
 const model: CommandHandler = async (context) => {
@@ -27,15 +35,31 @@ const model: CommandHandler = async (context) => {
   if (wanted === '') {
     const current = conversation.pinnedModel ?? registry.defaultRef;
     const how = conversation.pinnedModel ? 'pinned' : 'the default';
-    return say(context, current ? `This conversation uses ${current} (${how}). Use /model <name> to change, /model auto to unpin.` : 'No model is configured.');
+    return say(
+      context,
+      current
+        ? `This conversation uses ${current} (${how}). Use /model <name> to change, /model auto to unpin.`
+        : 'No model is configured.',
+    );
   }
   if (wanted === 'auto' || wanted === 'default') {
     await store.setPinnedModel(key, undefined);
-    return say(context, `Unpinned: this conversation uses the default model${registry.defaultRef ? ` (${registry.defaultRef})` : ''}.`);
+    return say(
+      context,
+      `Unpinned: this conversation uses the default model${registry.defaultRef ? ` (${registry.defaultRef})` : ''}.`,
+    );
   }
   if (registry.get(wanted) === undefined) {
-    const known = registry.list().map((m) => m.ref).join(', ') || 'none';
-    return context.reply.send({ type: 'error', code: 'unknown_model', message: `There is no model called ${wanted}. Configured models: ${known}.` });
+    const known =
+      registry
+        .list()
+        .map((m) => m.ref)
+        .join(', ') || 'none';
+    return context.reply.send({
+      type: 'error',
+      code: 'unknown_model',
+      message: `There is no model called ${wanted}. Configured models: ${known}.`,
+    });
   }
   await store.setPinnedModel(key, wanted);
   return say(context, `This conversation now uses ${wanted}.`);
@@ -49,7 +73,10 @@ const status: CommandHandler = async (context) => {
 const tasks: CommandHandler = async (context) => {
   const list = await context.deps.store.listTasks(conversationKey(context.event.conversation), 10);
   if (list.length === 0) return say(context, 'No tasks in this conversation yet.');
-  return say(context, ['Recent tasks (newest first):', ...list.map((task) => `- ${describeTask(task)}`)].join('\n'));
+  return say(
+    context,
+    ['Recent tasks (newest first):', ...list.map((task) => `- ${describeTask(task)}`)].join('\n'),
+  );
 };
 
 const cancel: CommandHandler = async (context) => {
@@ -59,8 +86,13 @@ const cancel: CommandHandler = async (context) => {
   const task = wanted
     ? await store.findTask(key, wanted)
     : (await store.listTasks(key, 10)).find((candidate) => candidate.status === 'running');
-  if (!task) return say(context, wanted ? `No task ${wanted} in this conversation.` : 'Nothing is running in this conversation.');
-  if (task.status !== 'running') return say(context, `Task ${shortId(task.id)} already ended (${task.status}).`);
+  if (!task)
+    return say(
+      context,
+      wanted ? `No task ${wanted} in this conversation.` : 'Nothing is running in this conversation.',
+    );
+  if (task.status !== 'running')
+    return say(context, `Task ${shortId(task.id)} already ended (${task.status}).`);
   await bus.publishControl({ type: 'cancel', taskId: task.id, by: context.identity });
   return say(context, `Cancelling task ${shortId(task.id)}.`);
 };
@@ -69,12 +101,18 @@ const history: CommandHandler = async (context) => {
   const turns = await context.deps.store.recentMessages(conversationKey(context.event.conversation), 10);
   if (turns.length === 0) return say(context, 'This conversation has no history.');
   const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
-  return say(context, turns.map((turn) => `${turn.role === 'user' ? 'You' : 'Agent'}: ${clip(turn.content)}`).join('\n'));
+  return say(
+    context,
+    turns.map((turn) => `${turn.role === 'user' ? 'You' : 'Agent'}: ${clip(turn.content)}`).join('\n'),
+  );
 };
 
 const forget: CommandHandler = async (context) => {
   const count = await context.deps.store.forgetMessages(conversationKey(context.event.conversation));
-  return say(context, count > 0 ? `Forgotten: ${count} messages of this conversation.` : 'There was nothing to forget.');
+  return say(
+    context,
+    count > 0 ? `Forgotten: ${count} messages of this conversation.` : 'There was nothing to forget.',
+  );
 };
 
 /** Every command the agent answers, by name. */

@@ -5,7 +5,12 @@ import { memoryWindow } from './memory-window';
 const turn = (role: 'user' | 'assistant', content: string): ChatMessage => ({ role, content });
 
 describe('memoryWindow', () => {
-  const turns = [turn('user', 'a'.repeat(40)), turn('assistant', 'b'.repeat(40)), turn('user', 'c'.repeat(40)), turn('assistant', 'd'.repeat(40))];
+  const turns = [
+    turn('user', 'a'.repeat(40)),
+    turn('assistant', 'b'.repeat(40)),
+    turn('user', 'c'.repeat(40)),
+    turn('assistant', 'd'.repeat(40)),
+  ];
 
   it('keeps the newest turns that fit the budget, oldest first', () => {
     expect(memoryWindow(turns, 1000)).toEqual(turns);

@@ -1,6 +1,9 @@
 /** The tasks this worker is running now, so `/cancel` can reach them. */
 export class RunningTasks {
-  readonly #tasks = new Map<string, { readonly controller: AbortController; readonly conversationKey: string }>();
+  readonly #tasks = new Map<
+    string,
+    { readonly controller: AbortController; readonly conversationKey: string }
+  >();
 
   start(taskId: string, conversationKey: string): AbortController {
     const controller = new AbortController();

@@ -87,7 +87,11 @@ export interface ChatAdapter {
    * part up to and including the final one. Resolves `null` to let the engine fall back to post+edit,
    * which it may only do before consuming any part.
    */
-  stream?(to: ReplyAddress, parts: AsyncIterable<ReplyPart>, signal?: AbortSignal): Promise<SentMessage | null>;
+  stream?(
+    to: ReplyAddress,
+    parts: AsyncIterable<ReplyPart>,
+    signal?: AbortSignal,
+  ): Promise<SentMessage | null>;
   /** Show "typing…" for a few seconds. */
   typing?(to: ReplyAddress, signal?: AbortSignal): Promise<void>;
   /** Publish the command menu to the platform. */

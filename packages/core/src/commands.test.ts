@@ -3,7 +3,10 @@ import { helpText, parseCommand } from './commands';
 
 describe('parseCommand', () => {
   it('reads a slash command and its arguments', () => {
-    expect(parseCommand('/ask what is 2+2?', { direct: false })).toEqual({ name: 'ask', args: 'what is 2+2?' });
+    expect(parseCommand('/ask what is 2+2?', { direct: false })).toEqual({
+      name: 'ask',
+      args: 'what is 2+2?',
+    });
   });
   it('treats plain text in a direct chat as /ask', () => {
     expect(parseCommand('  hello there ', { direct: true })).toEqual({ name: 'ask', args: 'hello there' });
@@ -12,15 +15,24 @@ describe('parseCommand', () => {
     expect(parseCommand('hello there', { direct: false })).toBeUndefined();
   });
   it('keeps multi-line arguments', () => {
-    expect(parseCommand('/ask line one\nline two', { direct: false })).toEqual({ name: 'ask', args: 'line one\nline two' });
+    expect(parseCommand('/ask line one\nline two', { direct: false })).toEqual({
+      name: 'ask',
+      args: 'line one\nline two',
+    });
   });
   it('reads /cmd@bot addressed to this bot and ignores one addressed to another bot', () => {
-    expect(parseCommand('/status@my_bot', { direct: false, botUsername: 'My_Bot' })).toEqual({ name: 'status', args: '' });
+    expect(parseCommand('/status@my_bot', { direct: false, botUsername: 'My_Bot' })).toEqual({
+      name: 'status',
+      args: '',
+    });
     expect(parseCommand('/status@other_bot', { direct: false, botUsername: 'my_bot' })).toBeUndefined();
   });
   it('reads unambiguous subcommands of /ask', () => {
     expect(parseCommand('/ask status', { direct: false })).toEqual({ name: 'status', args: '' });
-    expect(parseCommand('/ask model openai:gpt-4o', { direct: false })).toEqual({ name: 'model', args: 'openai:gpt-4o' });
+    expect(parseCommand('/ask model openai:gpt-4o', { direct: false })).toEqual({
+      name: 'model',
+      args: 'openai:gpt-4o',
+    });
     expect(parseCommand('/ask cancel 3f2a9c', { direct: false })).toEqual({ name: 'cancel', args: '3f2a9c' });
   });
   it('keeps questions that merely start with a subcommand word', () => {

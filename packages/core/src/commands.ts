@@ -3,12 +3,24 @@ import type { CommandInvocation } from './inbound';
 
 /** The commands every platform understands, with the help text each platform's menu shows. */
 export const COMMANDS = [
-  { name: 'ask', description: 'Ask the agent something', argument: { name: 'prompt', description: 'What to ask', required: true } },
-  { name: 'model', description: 'Pin this conversation to a model (or `auto`)', argument: { name: 'name', description: 'A model such as openai:gpt-4o-mini, or auto', required: false } },
+  {
+    name: 'ask',
+    description: 'Ask the agent something',
+    argument: { name: 'prompt', description: 'What to ask', required: true },
+  },
+  {
+    name: 'model',
+    description: 'Pin this conversation to a model (or `auto`)',
+    argument: { name: 'name', description: 'A model such as openai:gpt-4o-mini, or auto', required: false },
+  },
   { name: 'models', description: 'List the models this box can use' },
   { name: 'status', description: 'Show the last task in this conversation' },
   { name: 'tasks', description: 'List recent tasks in this conversation' },
-  { name: 'cancel', description: 'Cancel the running task (or the one with this id)', argument: { name: 'id', description: 'Task id', required: false } },
+  {
+    name: 'cancel',
+    description: 'Cancel the running task (or the one with this id)',
+    argument: { name: 'id', description: 'Task id', required: false },
+  },
   { name: 'history', description: 'Show the last turns this conversation remembers' },
   { name: 'forget', description: 'Forget this conversation’s history' },
   { name: 'help', description: 'What this box can do' },
@@ -60,7 +72,15 @@ export function parseCommand(text: string, options: ParseOptions): CommandInvoca
   return undefined;
 }
 
-const BARE_SUBCOMMANDS = new Set<string>(['models', 'status', 'tasks', 'history', 'forget', 'help', 'cancel']);
+const BARE_SUBCOMMANDS = new Set<string>([
+  'models',
+  'status',
+  'tasks',
+  'history',
+  'forget',
+  'help',
+  'cancel',
+]);
 
 /**
  * Platforms with one registered command (Slack's `/ask`) reach the others as subcommands:
@@ -82,7 +102,10 @@ export function resolveSubcommand(command: CommandInvocation): CommandInvocation
 /** The help text, the same on every platform. */
 export function helpText(): string {
   const lines = COMMANDS.map((command) => {
-    const argument = 'argument' in command ? ` ${command.argument.required ? `<${command.argument.name}>` : `[${command.argument.name}]`}` : '';
+    const argument =
+      'argument' in command
+        ? ` ${command.argument.required ? `<${command.argument.name}>` : `[${command.argument.name}]`}`
+        : '';
     return `/${command.name}${argument} — ${command.description}`;
   });
   return ['Commands:', ...lines, '', 'In a direct chat, any plain message is a question.'].join('\n');

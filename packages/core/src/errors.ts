@@ -98,7 +98,9 @@ export class ModelError extends SwitchboardError {
   }
 
   static override isInstance(value: unknown): value is ModelError {
-    return SwitchboardError.isInstance(value) && typeof (value as { provider?: unknown }).provider === 'string';
+    return (
+      SwitchboardError.isInstance(value) && typeof (value as { provider?: unknown }).provider === 'string'
+    );
   }
 }
 
@@ -107,7 +109,10 @@ export class BusyError extends SwitchboardError {
   readonly retryAfterMs: number;
 
   constructor(retryAfterMs: number) {
-    super('busy', `The box is busy right now. Please try again in ${Math.ceil(retryAfterMs / 1000)} seconds.`);
+    super(
+      'busy',
+      `The box is busy right now. Please try again in ${Math.ceil(retryAfterMs / 1000)} seconds.`,
+    );
     this.name = 'BusyError';
     this.retryAfterMs = retryAfterMs;
   }

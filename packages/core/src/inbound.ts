@@ -1,7 +1,13 @@
 import type { ConversationRef, Platform } from './conversation';
 
 /** A JSON value, so that addresses and events cross process boundaries (NATS) unchanged. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 /**
  * What an adapter needs to answer one request: an interaction token, a `response_url`, a chat id and

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -27,7 +27,13 @@ export function createLogger(options: {
   destination?: { write(line: string): void };
 }): Logger {
   const redactBodies = options.level !== 'debug' && options.level !== 'trace';
-  const paths = redactBodies ? [...REDACTED_PATHS] : REDACTED_PATHS.filter((p) => !/text|delta|content/.test(p));
-  const settings = { level: options.level, name: options.name ?? 'switchboard', redact: { paths, censor: '[redacted]' } };
+  const paths = redactBodies
+    ? [...REDACTED_PATHS]
+    : REDACTED_PATHS.filter((p) => !/text|delta|content/.test(p));
+  const settings = {
+    level: options.level,
+    name: options.name ?? 'switchboard',
+    redact: { paths, censor: '[redacted]' },
+  };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }

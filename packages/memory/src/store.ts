@@ -43,6 +43,8 @@ export interface Store {
   /** Delete a conversation's turns; returns how many were deleted. */
   forgetMessages(conversationKey: string): Promise<number>;
 
+  /** Resolves when the database answers; rejects when it does not (for `/healthz`). */
+  ping(): Promise<void>;
   /** Apply pending migrations (also done by the openers). */
   migrate(): Promise<void>;
   close(): Promise<void>;

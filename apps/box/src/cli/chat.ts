@@ -8,7 +8,10 @@ import { type Box, startBox } from '../box';
  * machine; when none answers, starts one in this process for the session.
  */
 export async function runChat(args: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...args], options: { conversation: { type: 'string', short: 'c', default: 'default' } } });
+  const { values } = parseArgs({
+    args: [...args],
+    options: { conversation: { type: 'string', short: 'c', default: 'default' } },
+  });
   const config = loadConfig();
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   let url = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
@@ -18,7 +21,13 @@ export async function runChat(args: readonly string[]): Promise<number> {
     url = embedded.url;
   }
   try {
-    await runTerminalChat({ url, apiToken: config.http.apiToken, conversation: values.conversation ?? 'default', input: process.stdin, output: process.stdout });
+    await runTerminalChat({
+      url,
+      apiToken: config.http.apiToken,
+      conversation: values.conversation ?? 'default',
+      input: process.stdin,
+      output: process.stdout,
+    });
   } finally {
     await embedded?.stop();
   }

@@ -20,14 +20,21 @@ export async function runDoctor(): Promise<number> {
     return 1;
   }
   let failures = 0;
-  const database = await checkDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const database = await checkDatabase({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
   if (database.ok) ok('database', database.detail);
   else {
     bad('database', database.detail);
     failures += 1;
   }
   const providers = createProviders(config);
-  if (providers.length === 0) warn('models', 'none configured; the box answers with setup instructions. Set OPENAI_API_KEY (or OPENAI_BASE_URL).');
+  if (providers.length === 0)
+    warn(
+      'models',
+      'none configured; the box answers with setup instructions. Set OPENAI_API_KEY (or OPENAI_BASE_URL).',
+    );
   for (const provider of providers) {
     const result = await provider.check(AbortSignal.timeout(10_000));
     if (result.ok) ok(`provider ${provider.name}`, result.detail);
@@ -37,9 +44,14 @@ export async function runDoctor(): Promise<number> {
     }
     await provider.close?.();
   }
-  const exposure = config.http.apiToken ? 'API token required' : 'this machine only (no SWITCHBOARD_API_TOKEN)';
+  const exposure = config.http.apiToken
+    ? 'API token required'
+    : 'this machine only (no SWITCHBOARD_API_TOKEN)';
   ok('web chat', `http://${config.http.host}:${config.http.port} — ${exposure}`);
-  if (config.access.owners.length === 0) warn('owner', 'SWITCHBOARD_OWNER is empty: only the web chat and terminal can command the box.');
-  console.log(failures === 0 ? '\nAll checks passed.' : `\n${failures} check(s) failed: fix the lines marked ✗.`);
+  if (config.access.owners.length === 0)
+    warn('owner', 'SWITCHBOARD_OWNER is empty: only the web chat and terminal can command the box.');
+  console.log(
+    failures === 0 ? '\nAll checks passed.' : `\n${failures} check(s) failed: fix the lines marked ✗.`,
+  );
   return failures === 0 ? 0 : 1;
 }

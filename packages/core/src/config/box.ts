@@ -75,7 +75,11 @@ export const boxSection: ConfigSection<BoxSettings> = {
   build: (v) => ({
     dataDir: v['SWITCHBOARD_DATA_DIR'] as string,
     databaseUrl: v['DATABASE_URL'] as string | undefined,
-    http: { host: v['HOST'] as string, port: v['PORT'] as number, apiToken: v['SWITCHBOARD_API_TOKEN'] as string | undefined },
+    http: {
+      host: v['HOST'] as string,
+      port: v['PORT'] as number,
+      apiToken: v['SWITCHBOARD_API_TOKEN'] as string | undefined,
+    },
     logLevel: v['LOG_LEVEL'] as BoxSettings['logLevel'],
     owners: v['SWITCHBOARD_OWNER'] as string[],
     agent: {

@@ -28,6 +28,9 @@ export const integer = (min: number, max: number) =>
 export const secret = z.string().min(1);
 
 /** `provider:model`. */
-export const modelRef = z.string().trim().regex(/^[a-z][\w-]*:\S+$/, {
-  message: 'expected provider:model, such as openai:gpt-4o-mini',
-});
+export const modelRef = z
+  .string()
+  .trim()
+  .regex(/^[a-z][\w-]*:\S+$/, {
+    message: 'expected provider:model, such as openai:gpt-4o-mini',
+  });

@@ -28,8 +28,16 @@ describe('loadConfig', () => {
   });
 
   it('reads OpenAI settings and lists', () => {
-    const config = load({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_MODELS: 'a, b', SWITCHBOARD_OWNER: 'telegram:1,slack:U2' });
-    expect(config.models.openai).toEqual({ apiKey: undefined, baseURL: 'http://127.0.0.1:9/v1', models: ['a', 'b'] });
+    const config = load({
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      OPENAI_MODELS: 'a, b',
+      SWITCHBOARD_OWNER: 'telegram:1,slack:U2',
+    });
+    expect(config.models.openai).toEqual({
+      apiKey: undefined,
+      baseURL: 'http://127.0.0.1:9/v1',
+      models: ['a', 'b'],
+    });
     expect(config.access.owners).toEqual(['telegram:1', 'slack:U2']);
   });
 
@@ -55,7 +63,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects an unknown provider and a malformed model ref', () => {
-    expect(problems({ SWITCHBOARD_DEFAULT_MODEL: 'nope:x' }).issues[0]?.variable).toBe('SWITCHBOARD_DEFAULT_MODEL');
+    expect(problems({ SWITCHBOARD_DEFAULT_MODEL: 'nope:x' }).issues[0]?.variable).toBe(
+      'SWITCHBOARD_DEFAULT_MODEL',
+    );
     expect(problems({ SWITCHBOARD_DEFAULT_MODEL: 'gpt-4o' }).issues[0]?.message).toMatch(/provider:model/);
   });
 
@@ -66,7 +76,9 @@ describe('loadConfig', () => {
 
   it('refuses to expose the box beyond loopback without an API token', () => {
     expect(problems({ HOST: '0.0.0.0' }).issues[0]?.variable).toBe('SWITCHBOARD_API_TOKEN');
-    expect(load({ HOST: '0.0.0.0', SWITCHBOARD_API_TOKEN: 'a-long-enough-token-123' }).http.host).toBe('0.0.0.0');
+    expect(load({ HOST: '0.0.0.0', SWITCHBOARD_API_TOKEN: 'a-long-enough-token-123' }).http.host).toBe(
+      '0.0.0.0',
+    );
   });
 
   it('reads switchboard.config.json, with the environment winning', () => {

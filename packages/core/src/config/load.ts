@@ -26,7 +26,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const fromFile = named === false ? {} : readConfigFile(named, issues);
   for (const name of Object.keys(env)) {
     if (name.startsWith(OWN_PREFIX) && !KNOWN.has(name)) {
-      issues.push({ variable: name, message: 'unknown setting (a typo?); see .env.example for every setting' });
+      issues.push({
+        variable: name,
+        message: 'unknown setting (a typo?); see .env.example for every setting',
+      });
     }
   }
   const raw: Record<string, unknown> = { ...fromFile };
@@ -67,7 +70,10 @@ function readConfigFile(path: string | undefined, issues: ConfigIssue[]): Record
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     if (!(key in variables)) {
-      issues.push({ variable: `${file}: ${key}`, message: 'unknown setting; see .env.example for every setting' });
+      issues.push({
+        variable: `${file}: ${key}`,
+        message: 'unknown setting; see .env.example for every setting',
+      });
       continue;
     }
     result[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
@@ -87,7 +93,11 @@ function build(values: RawValues): Config {
     access: {
       owners,
       allow: {
-        telegram: { users: list('TELEGRAM_ALLOWED_USERS'), chats: list('TELEGRAM_ALLOWED_CHATS'), roles: none },
+        telegram: {
+          users: list('TELEGRAM_ALLOWED_USERS'),
+          chats: list('TELEGRAM_ALLOWED_CHATS'),
+          roles: none,
+        },
         slack: { users: list('SLACK_ALLOWED_USERS'), chats: none, roles: none },
         discord: { users: list('DISCORD_ALLOWED_USERS'), chats: none, roles: list('DISCORD_ALLOWED_ROLES') },
         whatsapp: { users: sections.whatsapp.build(values).allowedUsers, chats: none, roles: none },

@@ -7,7 +7,11 @@ import type { ConfigSection, RawValues } from './section';
 export interface ModelSettings {
   readonly default: ModelRef | undefined;
   readonly openai:
-    | { readonly apiKey: string | undefined; readonly baseURL: string | undefined; readonly models: readonly string[] }
+    | {
+        readonly apiKey: string | undefined;
+        readonly baseURL: string | undefined;
+        readonly models: readonly string[];
+      }
     | undefined;
 }
 
@@ -39,7 +43,10 @@ export const modelSection: ConfigSection<ModelSettings> = {
         message: `unknown provider "${provider}"; expected one of ${Object.keys(PROVIDERS).join(', ')}`,
       });
     } else if (!known.configured(v)) {
-      issues.push({ variable: known.hint, message: `required because SWITCHBOARD_DEFAULT_MODEL uses ${provider}` });
+      issues.push({
+        variable: known.hint,
+        message: `required because SWITCHBOARD_DEFAULT_MODEL uses ${provider}`,
+      });
     }
     return issues;
   },

@@ -19,10 +19,10 @@ export const sections = {
  * Every setting, by its environment variable name. The same names are accepted as keys of
  * `switchboard.config.json`; the environment wins where both set one. `.env.example` documents each.
  */
-export const variables = Object.assign({}, ...Object.values(sections).map((section) => section.variables)) as Record<
-  string,
-  (typeof boxSection.variables)[string]
->;
+export const variables = Object.assign(
+  {},
+  ...Object.values(sections).map((section) => section.variables),
+) as Record<string, (typeof boxSection.variables)[string]>;
 
 /** The environment variable prefix Switchboard owns: an unknown name with it is a typo, reported. */
 export const OWN_PREFIX = 'SWITCHBOARD_';

@@ -1,5 +1,5 @@
-import type { ConfigSection } from '../section';
 import { list } from '../fields';
+import type { ConfigSection } from '../section';
 
 /** WhatsApp's allowlist (the adapter comes with its own issue). */
 export const whatsappSection: ConfigSection<{ readonly allowedUsers: readonly string[] }> = {

@@ -1,0 +1,22 @@
+import type { ChatAdapter, ReplyAddress } from '@switchboard/core';
+import type { Pacer } from './pacer';
+import type { ReplyState } from './reply-state';
+import type { DeliveryLogger, DeliverySettings } from './types';
+
+/** Everything one request's delivery loop works with. */
+export interface DeliveryContext {
+  readonly requestId: string;
+  readonly address: ReplyAddress;
+  readonly adapter: ChatAdapter;
+  readonly state: ReplyState;
+  readonly pacer: Pacer;
+  /** Aborted when the engine gives up on the delivery (close timeout). */
+  readonly signal: AbortSignal;
+  readonly logger: DeliveryLogger;
+  readonly settings: DeliverySettings;
+}
+
+/** The fields every log line about a delivery carries (never the message text). */
+export function logFields(context: DeliveryContext, extra: object = {}): object {
+  return { requestId: context.requestId, platform: context.adapter.platform, ...extra };
+}

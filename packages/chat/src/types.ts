@@ -1,0 +1,72 @@
+import type { ChatAdapter, Platform, ReplyAddress, ReplyPart } from '@switchboard/core';
+
+/** The few logging calls the engine makes; a pino `Logger` fits. Lines never carry message text. */
+export interface DeliveryLogger {
+  debug(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** How hard the engine tries to get a message that must arrive (final text, approvals) delivered. */
+export interface RetryPolicy {
+  /** Attempts per call before giving up. Default 10. */
+  readonly maxAttempts: number;
+  /** Give up once this long has passed since the first attempt. Default 5 minutes. */
+  readonly maxTotalMs: number;
+  /** Wait after the first retryable failure without a retry-after; doubles each time. Default 500 ms. */
+  readonly baseDelayMs: number;
+  /** The longest such wait. Default 15 s. */
+  readonly maxDelayMs: number;
+}
+
+/** Options of {@link createDeliveryEngine}. */
+export interface DeliveryOptions {
+  /** The adapter that owns a platform's connection, or undefined when none is running. */
+  adapterFor(platform: Platform): ChatAdapter | undefined;
+  readonly logger?: DeliveryLogger;
+  /** What the first message shows before any status or text. Default `…`. */
+  readonly placeholderText?: string;
+  /** How often "typing…" is renewed on platforms without edits. Default 4000 ms. */
+  readonly typingIntervalMs?: number;
+  /** Retry limits for messages that must arrive. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** How long `close()` lets open deliveries finish before aborting them. Default 10 s. */
+  readonly closeTimeoutMs?: number;
+}
+
+/**
+ * Turns each request's reply parts into platform calls: native streaming where the adapter offers it,
+ * otherwise a placeholder edited at the platform's pace, otherwise typing and the final text.
+ */
+export interface DeliveryEngine {
+  /**
+   * Start a delivery for `requestId`, answering at `address`. Call before the request can produce parts.
+   * Opening an id that is still open counts once more (see {@link DeliveryEngine.discard}).
+   */
+  open(requestId: string, address: ReplyAddress): void;
+  /**
+   * Hand over the next part of a request, in order. Resolves at once: platform calls happen in the
+   * request's own loop. Parts of an unknown or finished request are dropped with a warning.
+   */
+  accept(requestId: string, part: ReplyPart): Promise<void>;
+  /** Undo one `open` of a request that will produce no parts (a duplicate event). */
+  discard(requestId: string): void;
+  /**
+   * Resolves when the request's delivery has finished (every platform call done). Without an id, when
+   * every delivery that has received a part has finished.
+   */
+  settled(requestId?: string): Promise<void>;
+  /**
+   * Refuse new requests, end every open one with a "shutting down" error, wait up to `closeTimeoutMs`
+   * for deliveries to finish, then abort the rest.
+   */
+  close(): Promise<void>;
+}
+
+/** The engine's settings with every default filled in. */
+export interface DeliverySettings {
+  readonly placeholderText: string;
+  readonly typingIntervalMs: number;
+  readonly retry: RetryPolicy;
+  readonly closeTimeoutMs: number;
+}

@@ -1,0 +1,13 @@
+export type { RecordedCall } from './call-log';
+export { CallLog } from './call-log';
+export type { Disruption, GatewayFrame } from './gateway';
+export { FakeGateway, PRIVILEGED_INTENTS } from './gateway';
+export type { ApiMessage, ApiUser, StoredMessage } from './messages';
+export { MAX_CONTENT, resolveMentions } from './messages';
+export type { FakeActor, FakePlace } from './payloads';
+export { ADMINISTRATOR, MEMBER_PERMISSIONS, user } from './payloads';
+export type { BucketSettings } from './rate-limits';
+export type { ActOptions, FakeDiscord, FakeDiscordOptions, FakeWorld } from './server';
+export { startFakeDiscord } from './server';
+export { snowflake, snowflakeTime } from './snowflake';
+export type { FakeInteraction, InteractionResponse } from './state';

@@ -1,0 +1,20 @@
+export type {
+  Behaviour,
+  CutBehaviour,
+  EchoBehaviour,
+  ErrorBehaviour,
+  FakeOpenAI,
+  FakeOpenAIOptions,
+  FakeToolCall,
+  FakeUsage,
+  MalformedBehaviour,
+  ModelsFailure,
+  Pacing,
+  RecordedHeaders,
+  RecordedRequest,
+  RequestOutcome,
+  StallBehaviour,
+  TextBehaviour,
+  ToolCallsBehaviour,
+} from './behaviours';
+export { startFakeOpenAI } from './server';

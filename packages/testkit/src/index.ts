@@ -1,0 +1,12 @@
+export * from './fake-openai';
+export {
+  listen,
+  type RequestHandler,
+  readBody,
+  readJson,
+  type SseWriter,
+  sendJson,
+  startSse,
+  type TestServer,
+} from './http';
+export * from './recording-adapter';
