@@ -1,15 +1,12 @@
-// Bundles the CLI and our workspace packages into dist/switchboard.js. Third-party dependencies stay
-// external (installed by pnpm), so native modules and wasm assets load from node_modules.
+// Bundles the CLI, our workspace packages and pure-JS dependencies into dist/switchboard.js.
+// Packages that load native addons, wasm or files beside themselves stay external; each of them is a
+// dependency of this app so the bundle resolves them from its own node_modules.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const externalThirdParty = {
-  name: 'external-third-party',
-  setup(context) {
-    context.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@switchboard/') ? undefined : { path: args.path, external: true },
-    );
-  },
-};
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+const external = Object.keys(manifest.dependencies).filter((name) => !name.startsWith('@switchboard/'));
+const optionalNative = ['pg-native', 'zlib-sync', 'bufferutil', 'utf-8-validate', 'pino-pretty'];
 
 await build({
   entryPoints: ['src/main.ts'],
@@ -18,7 +15,8 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  plugins: [externalThirdParty],
+  external: [...external, ...external.map((name) => `${name}/*`), ...optionalNative],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'info',
 });
