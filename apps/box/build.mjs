@@ -16,7 +16,9 @@ await build({
   target: 'node20',
   format: 'esm',
   external: [...external, ...external.map((name) => `${name}/*`), ...optionalNative],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   sourcemap: true,
   logLevel: 'info',
 });

@@ -57,6 +57,5 @@ export function createAdapters(config: Config, logger: Logger, context: AdapterC
       }),
     );
   }
-  void logger;
   return adapters;
 }

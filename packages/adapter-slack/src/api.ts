@@ -1,28 +1,10 @@
 import type { WebClient } from '@slack/web-api';
+import { raceAbort } from '@switchboard/core';
 import { toPlatformError } from './errors';
 import type { WorkspaceLimiter } from './rate-limit';
 
 /** A Web API answer, loosely typed: the adapter reads the few fields it needs and checks them. */
 export type ApiResult = Readonly<Record<string, unknown>>;
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * Every Web API call goes through here: the workspace's budget for the method is awaited first (Tier 3
@@ -45,7 +27,7 @@ export class SlackApi {
     const call = this.client.apiCall(method, args) as unknown as Promise<ApiResult>;
     call.catch(() => {});
     try {
-      return await abortable(call, signal);
+      return await raceAbort(call, signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw toPlatformError(error, method);

@@ -1,4 +1,4 @@
-import { deferred, sleep } from '@switchboard/core';
+import { deferred, raceAbort, sleep } from '@switchboard/core';
 
 /** Time, injectable so tests can run the limiter on a virtual clock. */
 export interface Clock {
@@ -32,25 +32,6 @@ interface ChatPace {
 const WINDOW_MS = 60_000;
 const IDLE_MS = 5 * 60_000;
 
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /**
  * Keeps each chat within Telegram's limits across every request in it — the delivery engine paces one
  * request, this paces the chat: edits (and drafts) one at a time, each `editIntervalMs` after the
@@ -77,7 +58,7 @@ export class ChatLimiter {
     chat.tail = previous.then(() => mine.promise);
     chat.active += 1;
     try {
-      await untilAborted(previous, signal);
+      await raceAbort(previous, signal);
       await this.#waitUntil(() => Math.max(chat.editReadyAt, chat.blockedUntil), signal);
       try {
         return await call();
