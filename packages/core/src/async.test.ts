@@ -14,6 +14,8 @@ describe('raceAbort', () => {
     await expect(raced).rejects.toThrow('stopped');
   });
   it('rejects at once for a signal already aborted', async () => {
-    await expect(raceAbort(Promise.resolve(1), AbortSignal.abort(new Error('early')))).rejects.toThrow('early');
+    await expect(raceAbort(Promise.resolve(1), AbortSignal.abort(new Error('early')))).rejects.toThrow(
+      'early',
+    );
   });
 });
