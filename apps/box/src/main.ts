@@ -6,6 +6,7 @@ import { runDiscord } from './cli/discord';
 import { runDoctor } from './cli/doctor';
 import { printHelp } from './cli/help';
 import { runMigrate } from './cli/migrate';
+import { runModels } from './cli/models';
 import { runStart } from './cli/start';
 
 const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
@@ -13,6 +14,7 @@ const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
   chat: runChat,
   doctor: runDoctor,
   migrate: runMigrate,
+  models: runModels,
   discord: runDiscord,
   help: async () => printHelp(),
 };

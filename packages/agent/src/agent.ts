@@ -1,5 +1,6 @@
 import {
   type ControlMessage,
+  DEFAULT_PRICES,
   describeError,
   type InboundEvent,
   type Job,
@@ -9,6 +10,9 @@ import { createAccessPolicy, REFUSAL } from './access';
 import { COMMAND_HANDLERS } from './commands';
 import type { AgentDependencies, RequestContext } from './context';
 import { replyChannel } from './replies';
+import { ModelRunner } from './routing/attempts';
+import { CircuitBreaker } from './routing/circuit-breaker';
+import { DEFAULT_ROUTING } from './routing/defaults';
 import { RunningTasks } from './running-tasks';
 
 /** Handles inbound events: authorize, dispatch the command, answer through the bus. */
@@ -28,6 +32,20 @@ export function createAgent(deps: AgentDependencies): Agent {
   const access = createAccessPolicy(deps.access);
   const running = new RunningTasks();
   const now = deps.now ?? Date.now;
+  const routing = deps.routing ?? DEFAULT_ROUTING;
+  const prices = deps.prices ?? DEFAULT_PRICES;
+  const breaker = new CircuitBreaker({
+    failures: routing.breakerFailures,
+    cooldownMs: routing.breakerCooldownMs,
+    now,
+  });
+  const runner = new ModelRunner({
+    models: (ref) => deps.models.get(ref),
+    breaker,
+    timeouts: { firstTokenMs: routing.firstTokenTimeoutMs, idleMs: routing.idleTimeoutMs },
+    now,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
 
   return {
     async handle(event, job) {
@@ -68,6 +86,9 @@ export function createAgent(deps: AgentDependencies): Agent {
         reply,
         deps,
         running,
+        runner,
+        routing,
+        prices,
         now,
       };
       try {

@@ -2,28 +2,85 @@ import { randomUUID } from 'node:crypto';
 import {
   type ChatMessage,
   conversationKey,
-  describeError,
-  type LanguageModel,
-  type ModelPart,
+  type ModelCall,
+  type ModelRef,
   SwitchboardError,
   type Usage,
 } from '@switchboard/core';
-import type { TaskRecord } from '@switchboard/memory';
+import type { ConversationRecord, TaskRecord } from '@switchboard/memory';
 import type { RequestContext } from './context';
+import { DEMO_LABEL } from './demo';
 import { memoryWindow } from './memory-window';
 import { NO_MODEL_MESSAGE } from './no-model';
+import type { AttemptHooks, AttemptResult, AttemptUsage } from './routing/attempts';
+import { runCascade } from './routing/cascade';
+import { type RouteDecision, route } from './routing/route';
+import { taskCost } from './task-cost';
 
 /** How many stored turns are read before the token budget trims them. */
 const HISTORY_LIMIT = 100;
 
+/** `/ask @gpt-4o what…` → the model named and the question without it; plain questions stay as they are. */
+function takeRequestedModel(
+  context: RequestContext,
+  text: string,
+): { requested?: ModelRef; question: string } {
+  const match = /^@([\w.:/-]+)\s+([\s\S]*)$/.exec(text);
+  const requested = match?.[1] ? context.deps.models.resolve(match[1]) : undefined;
+  if (!match?.[2] || requested === undefined) return { question: text };
+  return { requested, question: match[2].trim() };
+}
+
+function startOfUtcDay(now: number): Date {
+  const day = new Date(now);
+  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()));
+}
+
+async function decide(
+  context: RequestContext,
+  conversation: ConversationRecord,
+  question: string,
+  requested: ModelRef | undefined,
+): Promise<RouteDecision> {
+  const { deps, event, routing } = context;
+  if (deps.models.isEmpty)
+    return { ok: false, code: 'no_model', message: NO_MODEL_MESSAGE, reason: 'no model' };
+  const spend =
+    routing.dailyCloudBudgetUsd === undefined
+      ? 0
+      : await deps.store.cloudSpendSince(context.identity, startOfUtcDay(context.now()));
+  const breaker = context.runner.breaker;
+  const setup = deps.models.routerSetup(routing, (provider) =>
+    breaker.state(provider) === 'open'
+      ? `circuit open, retrying in ${Math.ceil(breaker.retryInMs(provider) / 1000)} s`
+      : undefined,
+  );
+  return route(
+    {
+      command: 'ask',
+      platform: event.conversation.platform,
+      channel: event.conversation.channel,
+      user: context.identity,
+      text: question,
+      needsTools: false,
+      ...(requested ? { requested } : {}),
+      ...(conversation.pinnedModel ? { conversationModel: conversation.pinnedModel } : {}),
+      localOnly: conversation.localOnly,
+      cloudSpendTodayUsd: spend,
+    },
+    setup,
+  );
+}
+
 /**
- * Answer a question: record the task (once per event id), build the memory window, stream the model's
- * answer as reply parts, then persist both turns and the task's outcome. Every path ends the task
- * `succeeded`, `failed` or `cancelled`, and every path sends exactly one final part.
+ * Answer a question: record the task (once per event id), route it, build the memory window, stream the
+ * answer through the retry/fallback loop (and the cascade when a rule asks for one), then persist both
+ * turns, the tokens and cost of every attempt, and the outcome. Every path ends the task `succeeded`,
+ * `failed` or `cancelled`, and every path sends exactly one final part.
  */
 export async function runAsk(context: RequestContext): Promise<void> {
   const { event, deps, reply } = context;
-  const question = context.args.trim();
+  const { requested, question } = takeRequestedModel(context, context.args.trim());
   if (question.length === 0) {
     await reply.send({
       type: 'error',
@@ -38,72 +95,142 @@ export async function runAsk(context: RequestContext): Promise<void> {
   if (task === undefined) return;
 
   const startedAt = context.now();
-  const model = pickModel(context, conversation.pinnedModel);
-  if (model === undefined) {
-    await finishFailed(context, task.id, startedAt, new SwitchboardError('no_model', NO_MODEL_MESSAGE));
+  const decision = await decide(context, conversation, question, requested);
+  if (!decision.ok) {
+    await finishFailed(
+      context,
+      task.id,
+      startedAt,
+      new SwitchboardError(decision.code, decision.message),
+      [],
+    );
     return;
   }
-  const routeReason = conversation.pinnedModel === model.ref ? 'pinned with /model' : 'default model';
-  await deps.store.updateTask(task.id, { model: model.ref, routeReason });
-  await deps.store.appendTaskEvent(task.id, 'route', { model: model.ref, reason: routeReason });
-  await reply.send({ type: 'status', text: `thinking on ${model.ref}…` });
+  await deps.store.updateTask(task.id, { model: decision.primary, routeReason: decision.reason });
+  await deps.store.appendTaskEvent(task.id, 'route', {
+    model: decision.primary,
+    fallbacks: decision.fallbacks,
+    reason: decision.reason,
+    ...(decision.difficulty ? { difficulty: decision.difficulty.score } : {}),
+  });
+  const demo = deps.models.get(decision.primary)?.demo === true;
+  await reply.send({
+    type: 'status',
+    text: `thinking on ${decision.primary}${demo ? ' (demo model, random weights)' : ''}…`,
+  });
 
   const history = await deps.store.recentMessages(key, HISTORY_LIMIT);
   const turns: ChatMessage[] = history.map((turn) => ({ role: turn.role, content: turn.content }));
-  const messages: ChatMessage[] = [
-    { role: 'system', content: deps.settings.systemPrompt },
-    ...memoryWindow(turns, deps.settings.memoryTokens),
-    { role: 'user', content: question },
-  ];
+  const call: ModelCall = {
+    messages: [
+      { role: 'system', content: deps.settings.systemPrompt },
+      ...memoryWindow(turns, deps.settings.memoryTokens),
+      { role: 'user', content: question },
+    ],
+    maxOutputTokens: deps.settings.maxOutputTokens,
+  };
+  const hooks: AttemptHooks = {
+    onDelta: (delta) => reply.send({ type: 'text-delta', delta }),
+    onStatus: (text) => reply.send({ type: 'status', text }),
+    onEvent: (type, data) => deps.store.appendTaskEvent(task.id, type, data),
+  };
 
   const controller = context.running.start(task.id, key);
   try {
-    const outcome = await streamAnswer(context, model, messages, controller.signal);
-    const durationMs = context.now() - startedAt;
-    const timing = {
-      durationMs,
-      ...(outcome.firstTokenAt === undefined ? {} : { timeToFirstTokenMs: outcome.firstTokenAt - startedAt }),
-    };
-    const usage = outcome.usage ?? { inputTokens: 0, outputTokens: 0 };
-    if (outcome.kind === 'error') {
-      await finishFailed(context, task.id, startedAt, outcome.error, usage);
-      return;
+    const signal = controller.signal;
+    const first = await context.runner.run(
+      { candidates: [decision.primary, ...decision.fallbacks], call, stream: true },
+      signal,
+      hooks,
+    );
+    let result: AttemptResult = first;
+    const usages: AttemptUsage[] = [...first.usages];
+    let routeReason = decision.reason;
+    if (first.model !== undefined && first.model !== decision.primary && first.kind === 'done')
+      routeReason = `${routeReason}; fell back to ${first.model}`;
+    const answeredLocally = first.model !== undefined && deps.models.get(first.model)?.locality === 'local';
+    if (first.kind === 'done' && first.model !== undefined && decision.cascade && answeredLocally) {
+      const outcome = await runCascade({
+        runner: context.runner,
+        plan: decision.cascade,
+        question,
+        call,
+        draft: { ...first, model: first.model },
+        signal,
+        hooks,
+      });
+      usages.push(...outcome.extraUsages, ...(outcome.escalated ? outcome.result.usages : []));
+      result = outcome.result;
+      if (outcome.escalated) routeReason = `${routeReason}; escalated to ${result.model} after a low grade`;
     }
-    const cancelled = outcome.kind === 'cancelled';
-    const text = cancelled ? `${outcome.text}${outcome.text ? '\n\n' : ''}_(cancelled)_` : outcome.text;
-    if (!cancelled) {
-      await deps.store.addMessages([
-        {
-          conversationKey: key,
-          role: 'user',
-          content: question,
-          taskId: task.id,
-          authorId: context.identity,
-        },
-        {
-          conversationKey: key,
-          role: 'assistant',
-          content: outcome.text,
-          taskId: task.id,
-          authorId: undefined,
-        },
-      ]);
-    }
-    await deps.store.updateTask(task.id, {
-      status: cancelled ? 'cancelled' : 'succeeded',
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      finishedAt: new Date(),
-      ...timing,
-    });
-    await reply.send({
-      type: 'reply-end',
-      text,
-      meta: { taskId: task.id, model: model.ref, routeReason, usage, ...timing },
-    });
+    await finish(context, { taskId: task.id, question, startedAt, result, usages, routeReason });
   } finally {
     context.running.finish(task.id);
   }
+}
+
+interface Finished {
+  readonly taskId: string;
+  readonly question: string;
+  readonly startedAt: number;
+  readonly result: AttemptResult;
+  readonly usages: readonly AttemptUsage[];
+  readonly routeReason: string;
+}
+
+async function finish(context: RequestContext, done: Finished): Promise<void> {
+  const { deps, reply } = context;
+  const { result, taskId, startedAt } = done;
+  const key = conversationKey(context.event.conversation);
+  const cost = taskCost(done.usages, context.prices);
+  if (result.kind === 'error') {
+    await finishFailed(
+      context,
+      taskId,
+      startedAt,
+      result.error ?? new SwitchboardError('model_failed', 'The model failed.'),
+      done.usages,
+      result.model,
+    );
+    return;
+  }
+  const durationMs = context.now() - startedAt;
+  const timing = {
+    durationMs,
+    ...(result.firstTokenAt === undefined ? {} : { timeToFirstTokenMs: result.firstTokenAt - startedAt }),
+  };
+  const cancelled = result.kind === 'cancelled';
+  const demo = result.model !== undefined && deps.models.get(result.model)?.demo === true;
+  const body = cancelled ? `${result.text}${result.text ? '\n\n' : ''}_(cancelled)_` : result.text;
+  const text = demo ? `${body}\n\n${DEMO_LABEL}` : body;
+  if (!cancelled) {
+    await deps.store.addMessages([
+      { conversationKey: key, role: 'user', content: done.question, taskId, authorId: context.identity },
+      { conversationKey: key, role: 'assistant', content: result.text, taskId, authorId: undefined },
+    ]);
+  }
+  await deps.store.updateTask(taskId, {
+    status: cancelled ? 'cancelled' : 'succeeded',
+    ...(result.model ? { model: result.model } : {}),
+    routeReason: done.routeReason,
+    inputTokens: cost.usage.inputTokens,
+    outputTokens: cost.usage.outputTokens,
+    costUsd: cost.usd,
+    finishedAt: new Date(),
+    ...timing,
+  });
+  await reply.send({
+    type: 'reply-end',
+    text,
+    meta: {
+      taskId,
+      ...(result.model ? { model: result.model } : {}),
+      routeReason: done.routeReason,
+      usage: cost.usage,
+      ...(cost.known ? { costUsd: cost.usd } : {}),
+      ...timing,
+    },
+  });
 }
 
 /** The task for this event, or undefined when another delivery of the same event already made it. */
@@ -127,85 +254,27 @@ async function claimTask(context: RequestContext, key: string): Promise<TaskReco
   return undefined;
 }
 
-function pickModel(context: RequestContext, pinned: string | undefined): LanguageModel | undefined {
-  const { models } = context.deps;
-  if (pinned !== undefined) {
-    const model = models.get(pinned);
-    if (model !== undefined) return model;
-  }
-  return models.defaultRef === undefined ? undefined : models.get(models.defaultRef);
-}
-
-type StreamOutcome =
-  | {
-      readonly kind: 'done' | 'cancelled';
-      readonly text: string;
-      readonly usage?: Usage;
-      readonly firstTokenAt?: number;
-    }
-  | {
-      readonly kind: 'error';
-      readonly error: SwitchboardError;
-      readonly usage?: Usage;
-      readonly firstTokenAt?: number;
-    };
-
-async function streamAnswer(
-  context: RequestContext,
-  model: LanguageModel,
-  messages: readonly ChatMessage[],
-  signal: AbortSignal,
-): Promise<StreamOutcome> {
-  let text = '';
-  let usage: Usage | undefined;
-  let firstTokenAt: number | undefined;
-  const call = { messages, maxOutputTokens: context.deps.settings.maxOutputTokens };
-  const timing = () => ({
-    ...(usage ? { usage } : {}),
-    ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
-  });
-  try {
-    for await (const part of model.stream(call, signal) as AsyncIterable<ModelPart>) {
-      if (part.type === 'text-delta') {
-        if (firstTokenAt === undefined) firstTokenAt = context.now();
-        text += part.delta;
-        await context.reply.send({ type: 'text-delta', delta: part.delta });
-      } else if (part.type === 'finish') {
-        usage = part.usage;
-        if (part.reason === 'abort' || signal.aborted) return { kind: 'cancelled', text, ...timing() };
-      } else if (part.type === 'error') {
-        return { kind: 'error', error: part.error, ...timing() };
-      }
-    }
-  } catch (error) {
-    if (signal.aborted) return { kind: 'cancelled', text, ...timing() };
-    return {
-      kind: 'error',
-      error: new SwitchboardError('model_failed', `The model failed: ${describeError(error)}`, {
-        cause: error,
-      }),
-      ...timing(),
-    };
-  }
-  if (signal.aborted) return { kind: 'cancelled', text, ...timing() };
-  return { kind: 'done', text, ...timing() };
-}
-
 async function finishFailed(
   context: RequestContext,
   taskId: string,
   startedAt: number,
   error: SwitchboardError,
-  usage?: Usage,
+  usages: readonly AttemptUsage[],
+  model?: ModelRef,
 ): Promise<void> {
   const { deps, reply } = context;
+  const cost = taskCost(usages, context.prices);
+  const usage: Usage = cost.usage;
   await deps.store.updateTask(taskId, {
     status: 'failed',
     errorCode: error.code,
     errorMessage: error.message,
     durationMs: context.now() - startedAt,
     finishedAt: new Date(),
-    ...(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } : {}),
+    ...(model ? { model } : {}),
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costUsd: cost.usd,
   });
   await reply.send({ type: 'error', code: error.code, message: error.message });
 }

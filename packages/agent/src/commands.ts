@@ -2,6 +2,9 @@ import { conversationKey, helpText } from '@switchboard/core';
 import { runAsk } from './ask';
 import type { RequestContext } from './context';
 import { describeTask, shortId } from './describe-task';
+import { runLocalOnly } from './local-only';
+import { modelCommand } from './model-command';
+import { runUsage } from './usage';
 
 /** A handler for one command; it sends exactly one final part. */
 export type CommandHandler = (context: RequestContext) => Promise<void>;
@@ -25,44 +28,6 @@ const models: CommandHandler = (context) => {
     context,
     ['Models:', ...lines, '', 'Pin one to this conversation with /model <name>.'].join('\n'),
   );
-};
-
-const model: CommandHandler = async (context) => {
-  const { store, models: registry } = context.deps;
-  const key = conversationKey(context.event.conversation);
-  const wanted = context.args.trim();
-  const conversation = await store.ensureConversation(context.event.conversation);
-  if (wanted === '') {
-    const current = conversation.pinnedModel ?? registry.defaultRef;
-    const how = conversation.pinnedModel ? 'pinned' : 'the default';
-    return say(
-      context,
-      current
-        ? `This conversation uses ${current} (${how}). Use /model <name> to change, /model auto to unpin.`
-        : 'No model is configured.',
-    );
-  }
-  if (wanted === 'auto' || wanted === 'default') {
-    await store.setPinnedModel(key, undefined);
-    return say(
-      context,
-      `Unpinned: this conversation uses the default model${registry.defaultRef ? ` (${registry.defaultRef})` : ''}.`,
-    );
-  }
-  if (registry.get(wanted) === undefined) {
-    const known =
-      registry
-        .list()
-        .map((m) => m.ref)
-        .join(', ') || 'none';
-    return context.reply.send({
-      type: 'error',
-      code: 'unknown_model',
-      message: `There is no model called ${wanted}. Configured models: ${known}.`,
-    });
-  }
-  await store.setPinnedModel(key, wanted);
-  return say(context, `This conversation now uses ${wanted}.`);
 };
 
 const status: CommandHandler = async (context) => {
@@ -120,10 +85,12 @@ export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   ask: runAsk,
   help,
   models,
-  model,
+  model: modelCommand,
   status,
   tasks,
   cancel,
   history,
   forget,
+  usage: runUsage,
+  local: runLocalOnly,
 };

@@ -1,8 +1,11 @@
 export { type AccessDecision, type AccessPolicy, createAccessPolicy, REFUSAL, type Role } from './access';
 export { type Agent, createAgent } from './agent';
 export type { AgentDependencies } from './context';
+export { DEMO_LABEL } from './demo';
 export { estimateTokens, memoryWindow } from './memory-window';
-export { ModelRegistry } from './model-registry';
+export { ModelRegistry, type ModelRegistryOptions } from './model-registry';
 export { NO_MODEL_MESSAGE } from './no-model';
 export { LOCAL_GATEWAY } from './replies';
+export { DEFAULT_ROUTING } from './routing/defaults';
+export { type RouteDecision, type RouteRequest, type RouterSetup, route } from './routing/route';
 export { startAgentWorker } from './worker';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, parseCommand } from './commands';
+import { CONTROL_COMMANDS, helpText, parseCommand } from './commands';
 
 describe('parseCommand', () => {
   it('reads a slash command and its arguments', () => {
@@ -34,6 +34,15 @@ describe('parseCommand', () => {
       args: 'openai:gpt-4o',
     });
     expect(parseCommand('/ask cancel 3f2a9c', { direct: false })).toEqual({ name: 'cancel', args: '3f2a9c' });
+    expect(parseCommand('/ask usage', { direct: false })).toEqual({ name: 'usage', args: '' });
+    expect(parseCommand('/ask local', { direct: false })).toEqual({ name: 'local', args: '' });
+    expect(parseCommand('/ask local ON', { direct: false })).toEqual({ name: 'local', args: 'on' });
+    expect(parseCommand('/ask local off', { direct: false })).toEqual({ name: 'local', args: 'off' });
+  });
+  it('keeps questions that merely start with usage or local', () => {
+    expect(parseCommand('/ask local news today', { direct: false })).toMatchObject({ name: 'ask' });
+    expect(parseCommand('/ask local elections', { direct: false })).toMatchObject({ name: 'ask' });
+    expect(parseCommand('/ask usage of semicolons', { direct: false })).toMatchObject({ name: 'ask' });
   });
   it('keeps questions that merely start with a subcommand word', () => {
     expect(parseCommand('/ask status of the deploy?', { direct: false })).toEqual({
@@ -46,8 +55,27 @@ describe('parseCommand', () => {
     expect(parseCommand('/frobnicate x', { direct: true })).toEqual({ name: 'frobnicate', args: 'x' });
   });
   it('lists every command in the help text', () => {
-    for (const name of ['ask', 'model', 'models', 'status', 'tasks', 'cancel', 'history', 'forget', 'help']) {
+    for (const name of [
+      'ask',
+      'model',
+      'models',
+      'status',
+      'tasks',
+      'cancel',
+      'history',
+      'forget',
+      'usage',
+      'local',
+      'help',
+    ]) {
       expect(helpText()).toContain(`/${name}`);
     }
+  });
+});
+
+describe('CONTROL_COMMANDS', () => {
+  it('answers /usage in the control lane and keeps /local in order with the answers it changes', () => {
+    expect(CONTROL_COMMANDS.has('usage')).toBe(true);
+    expect(CONTROL_COMMANDS.has('local')).toBe(false);
   });
 });

@@ -23,6 +23,12 @@ export const COMMANDS = [
   },
   { name: 'history', description: 'Show the last turns this conversation remembers' },
   { name: 'forget', description: 'Forget this conversation’s history' },
+  { name: 'usage', description: 'Tokens and cost per model today and this month' },
+  {
+    name: 'local',
+    description: 'Keep this conversation on local models only (on/off)',
+    argument: { name: 'state', description: 'on or off; leave out to see the setting', required: false },
+  },
   { name: 'help', description: 'What this box can do' },
 ] as const satisfies readonly CommandSpec[];
 
@@ -37,6 +43,7 @@ export const CONTROL_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'status',
   'tasks',
   'models',
+  'usage',
   'help',
 ]);
 
@@ -80,12 +87,14 @@ const BARE_SUBCOMMANDS = new Set<string>([
   'forget',
   'help',
   'cancel',
+  'usage',
+  'local',
 ]);
 
 /**
  * Platforms with one registered command (Slack's `/ask`) reach the others as subcommands:
- * `/ask status`, `/ask model openai:gpt-4o`, `/ask cancel 12ab`. Only unambiguous forms are read so;
- * `/ask status of my project` stays a question.
+ * `/ask status`, `/ask model openai:gpt-4o`, `/ask cancel 12ab`, `/ask local on`. Only unambiguous forms
+ * are read so; `/ask status of my project` stays a question.
  */
 export function resolveSubcommand(command: CommandInvocation): CommandInvocation {
   if (command.name !== 'ask') return command;
@@ -93,6 +102,9 @@ export function resolveSubcommand(command: CommandInvocation): CommandInvocation
   const word = first.toLowerCase();
   if (rest.length === 0 && BARE_SUBCOMMANDS.has(word)) return { name: word, args: '' };
   if (word === 'model' && rest.length <= 1) return { name: 'model', args: rest.join(' ') };
+  if (word === 'local' && rest.length === 1 && /^(on|off)$/i.test(rest[0] ?? '')) {
+    return { name: 'local', args: (rest[0] ?? '').toLowerCase() };
+  }
   if (word === 'cancel' && rest.length === 1 && /^[\w-]{4,}$/.test(rest[0] ?? '')) {
     return { name: 'cancel', args: rest[0] ?? '' };
   }

@@ -31,6 +31,11 @@ export interface ModelCall {
   readonly tools?: readonly ToolSpec[];
   readonly maxOutputTokens?: number;
   readonly temperature?: number;
+  /**
+   * Answer with JSON matching this JSON schema (a grammar on local models, structured output where a
+   * cloud API has it, otherwise the instructions alone). Used by the cascade's grader.
+   */
+  readonly responseSchema?: { readonly [key: string]: unknown };
 }
 
 /** Why a model stopped. */
@@ -44,13 +49,30 @@ export type ModelPart =
   | { readonly type: 'text-delta'; readonly delta: string }
   | { readonly type: 'tool-call'; readonly call: ToolCall }
   | { readonly type: 'finish'; readonly reason: FinishReason; readonly usage: Usage }
-  | { readonly type: 'error'; readonly error: ModelError };
+  | { readonly type: 'error'; readonly error: ModelError }
+  /**
+   * The request waits for a free slot (a local model serving its maximum of parallel answers);
+   * `position` 1 is next. Sent again whenever the position changes; no text has been produced yet.
+   */
+  | { readonly type: 'queued'; readonly position: number };
+
+/** Whether a model can take requests now, for the router and `switchboard models`. */
+export interface ModelHealth {
+  /** False while the model cannot answer (its process crashed and is restarting, its file is missing). */
+  readonly available: boolean;
+  /** A short phrase: "ready", "restarting after a crash", "loading". */
+  readonly detail: string;
+}
 
 /** One model of one provider. */
 export interface LanguageModel {
   readonly ref: ModelRef;
   /** `local` models never send data off the machine. */
   readonly locality: 'local' | 'cloud';
+  /** True for the generated demo model: random weights, every reply is labelled as a demo. */
+  readonly demo?: boolean;
+  /** Current health; models without it are assumed available (the router's circuit breaker still applies). */
+  health?(): ModelHealth;
   stream(call: ModelCall, signal: AbortSignal): AsyncIterable<ModelPart>;
 }
 

@@ -11,10 +11,13 @@ import type {
   TaskEventRecord,
   TaskPatch,
   TaskRecord,
+  UsageQuery,
+  UsageRow,
 } from './records';
 import { toConversationRecord, toMessageRecord, toTaskEventRecord, toTaskRecord } from './rows';
 import { conversations, inboundEvents, messages, type schema, taskEvents, tasks } from './schema';
 import type { Store } from './store';
+import { cloudSpendSince, usageSummary } from './usage-queries';
 
 /** A drizzle database over our schema, from either driver (`drizzle-orm/pglite` or `drizzle-orm/node-postgres`). */
 export type MemoryDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -83,6 +86,15 @@ export class DrizzleStore implements Store {
     if (updated.length === 0) throw conversationNotFound(key);
   }
 
+  async setLocalOnly(key: string, on: boolean): Promise<void> {
+    const updated = await this.#db
+      .update(conversations)
+      .set({ localOnly: on, updatedAt: sql`now()` })
+      .where(eq(conversations.key, key))
+      .returning({ key: conversations.key });
+    if (updated.length === 0) throw conversationNotFound(key);
+  }
+
   async beginTask(task: NewTask): Promise<BeginTaskResult> {
     return this.#db.transaction(async (transaction) => {
       const claimed = await transaction
@@ -109,6 +121,7 @@ export class DrizzleStore implements Store {
           authorId: task.authorId,
           command: task.command,
           status: 'running',
+          ...(task.createdAt === undefined ? {} : { createdAt: task.createdAt }),
         })
         .returning();
       if (!created)
@@ -177,6 +190,14 @@ export class DrizzleStore implements Store {
       .where(eq(taskEvents.taskId, taskId))
       .orderBy(taskEvents.id);
     return rows.map(toTaskEventRecord);
+  }
+
+  usageSummary(query: UsageQuery): Promise<UsageRow[]> {
+    return usageSummary(this.#db, query);
+  }
+
+  cloudSpendSince(authorId: string, since: Date): Promise<number> {
+    return cloudSpendSince(this.#db, authorId, since);
   }
 
   async addMessages(turns: readonly NewMessage[]): Promise<void> {

@@ -8,6 +8,8 @@ export interface ConversationRecord extends ConversationRef {
   readonly key: string;
   /** The model pinned with `/model`, if any. */
   readonly pinnedModel: string | undefined;
+  /** Set with `/local on`: the conversation must never be sent to a cloud model. */
+  readonly localOnly: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -44,6 +46,8 @@ export interface NewTask {
   readonly conversationKey: string;
   readonly authorId: string;
   readonly command: string;
+  /** When the request arrived; the database's clock when left out (imports and tests set it). */
+  readonly createdAt?: Date;
 }
 
 /** Fields a task gains while it runs and when it ends. */
@@ -87,6 +91,27 @@ export interface MessageRecord {
 
 /** A turn to remember. */
 export type NewMessage = Omit<MessageRecord, 'id' | 'createdAt'>;
+
+/** Tokens and cost of one model over a period, from {@link Store.usageSummary}. */
+export interface UsageRow {
+  /** The model ref, `provider:model`. */
+  readonly model: string;
+  readonly tasks: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** US dollars, as recorded on the tasks when they ended. */
+  readonly costUsd: number;
+}
+
+/** Which tasks {@link Store.usageSummary} adds up. */
+export interface UsageQuery {
+  /** Tasks created at or after this moment. */
+  readonly since: Date;
+  /** Tasks created before this moment; no end when left out. */
+  readonly until?: Date;
+  /** Only this author's tasks (`platform:userId`); everyone's when left out. */
+  readonly authorId?: string;
+}
 
 /** The result of {@link Store.beginTask}. */
 export type BeginTaskResult =

@@ -15,6 +15,7 @@ export function toConversationRecord(row: typeof conversations.$inferSelect): Co
     ...(row.thread === null ? {} : { thread: row.thread }),
     direct: row.direct,
     pinnedModel: optional(row.pinnedModel),
+    localOnly: row.localOnly,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

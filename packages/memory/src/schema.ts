@@ -49,6 +49,8 @@ export const conversations = pgTable('conversations', {
   thread: text('thread'),
   direct: boolean('direct').notNull(),
   pinnedModel: text('pinned_model'),
+  /** Set by `/local on`: the conversation is never sent to a cloud model. */
+  localOnly: boolean('local_only').notNull().default(false),
   createdAt: moment('created_at').notNull().defaultNow(),
   updatedAt: moment('updated_at').notNull().defaultNow(),
 });
@@ -95,7 +97,11 @@ export const tasks = pgTable(
     createdAt: moment('created_at').notNull().defaultNow(),
     finishedAt: moment('finished_at'),
   },
-  (table) => [index('tasks_conversation_created_index').on(table.conversationKey, table.createdAt)],
+  (table) => [
+    index('tasks_conversation_created_index').on(table.conversationKey, table.createdAt),
+    index('tasks_author_created_index').on(table.authorId, table.createdAt),
+    index('tasks_created_index').on(table.createdAt),
+  ],
 );
 
 /** The append-only steps of each task: route decision, fallback, tool call, approval, retry. */

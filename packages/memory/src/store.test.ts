@@ -143,6 +143,20 @@ describe.each(drivers)('the store on $name', (driver) => {
       expect((await store.getConversation(key))?.pinnedModel).toBeUndefined();
     });
 
+    it('start cloud-allowed, and keep their local-only policy until it is turned off', async () => {
+      const ref = newConversation();
+      const created = await store.ensureConversation(ref);
+      expect(created.localOnly).toBe(false);
+      await store.setLocalOnly(created.key, true);
+      expect((await store.getConversation(created.key))?.localOnly).toBe(true);
+      expect((await store.ensureConversation(ref)).localOnly).toBe(true);
+      await store.setLocalOnly(created.key, false);
+      expect((await store.getConversation(created.key))?.localOnly).toBe(false);
+      expect(await rejectionCode(store.setLocalOnly('telegram:nobody:nowhere:-', true))).toBe(
+        'conversation_not_found',
+      );
+    });
+
     it('are undefined when unknown, and pinning one is an error', async () => {
       expect(await store.getConversation('telegram:nobody:nowhere:-')).toBeUndefined();
       expect(await rejectionCode(store.setPinnedModel('telegram:nobody:nowhere:-', 'x:y'))).toBe(
@@ -317,6 +331,114 @@ describe.each(drivers)('the store on $name', (driver) => {
       const { task } = await store.beginTask(newTask(newConversation()));
       expect(await store.listTaskEvents(task.id)).toEqual([]);
       expect(await rejectionCode(store.appendTaskEvent('no-such-task', 'route', {}))).toBe('task_not_found');
+    });
+  });
+
+  describe('usage', () => {
+    const hour = 3_600_000;
+    /** A finished task created at `at`, with the model, tokens and cost given. */
+    async function usedTask(
+      at: Date,
+      usage: {
+        model?: string;
+        inputTokens?: number;
+        outputTokens?: number;
+        costUsd?: number;
+        authorId?: string;
+      },
+    ): Promise<void> {
+      const { authorId = 'telegram:42', ...patch } = usage;
+      const { task } = await store.beginTask(newTask(newConversation(), { authorId, createdAt: at }));
+      expect(task.createdAt).toEqual(at);
+      await store.updateTask(task.id, { status: 'succeeded', ...patch });
+    }
+
+    it('sums tasks, tokens and cost per model within [since, until), most expensive first', async () => {
+      const since = new Date('2035-03-01T00:00:00.000Z');
+      const until = new Date(since.getTime() + 24 * hour);
+      const mini = { model: 'openai:gpt-4o-mini', inputTokens: 1000, outputTokens: 100 };
+      await usedTask(new Date(since.getTime() - 1), { ...mini, costUsd: 9 });
+      await usedTask(since, { ...mini, costUsd: 0.25 });
+      await usedTask(new Date(until.getTime() - 1), {
+        ...mini,
+        inputTokens: 3,
+        outputTokens: 4,
+        costUsd: 0.0000012345,
+      });
+      await usedTask(until, { ...mini, costUsd: 7 });
+      await usedTask(new Date(since.getTime() + hour), {
+        model: 'anthropic:claude-haiku-4-5',
+        inputTokens: 10,
+        outputTokens: 20,
+        costUsd: 0.5,
+      });
+      for (let index = 0; index < 3; index += 1)
+        await usedTask(new Date(since.getTime() + 2 * hour), {
+          model: 'llama:qwen',
+          inputTokens: 50,
+          outputTokens: 5,
+        });
+      await usedTask(new Date(since.getTime() + 3 * hour), {
+        model: 'llama:b',
+        inputTokens: 1,
+        outputTokens: 1,
+      });
+      await usedTask(new Date(since.getTime() + 4 * hour), { inputTokens: 99, costUsd: 99 });
+
+      expect(await store.usageSummary({ since, until })).toEqual([
+        { model: 'anthropic:claude-haiku-4-5', tasks: 1, inputTokens: 10, outputTokens: 20, costUsd: 0.5 },
+        {
+          model: 'openai:gpt-4o-mini',
+          tasks: 2,
+          inputTokens: 1003,
+          outputTokens: 104,
+          costUsd: 0.2500012345,
+        },
+        { model: 'llama:qwen', tasks: 3, inputTokens: 150, outputTokens: 15, costUsd: 0 },
+        { model: 'llama:b', tasks: 1, inputTokens: 1, outputTokens: 1, costUsd: 0 },
+      ]);
+      const open = await store.usageSummary({ since });
+      expect(open[0]).toEqual({
+        model: 'openai:gpt-4o-mini',
+        tasks: 3,
+        inputTokens: 2003,
+        outputTokens: 204,
+        costUsd: 7.2500012345,
+      });
+      expect(await store.usageSummary({ since: until, until: new Date(until.getTime() + 1) })).toHaveLength(
+        1,
+      );
+      expect(await store.usageSummary({ since: new Date('2035-06-01T00:00:00Z') })).toEqual([]);
+    });
+
+    it('counts one author’s tasks when asked', async () => {
+      const since = new Date('2036-01-01T00:00:00.000Z');
+      const model = 'openai:gpt-5';
+      await usedTask(since, { model, inputTokens: 1, outputTokens: 2, costUsd: 0.1, authorId: 'slack:U1' });
+      await usedTask(since, { model, inputTokens: 10, outputTokens: 20, costUsd: 0.2, authorId: 'slack:U2' });
+      expect(await store.usageSummary({ since, authorId: 'slack:U1' })).toEqual([
+        { model, tasks: 1, inputTokens: 1, outputTokens: 2, costUsd: 0.1 },
+      ]);
+      expect((await store.usageSummary({ since }))[0]?.tasks).toBe(2);
+      expect(await store.usageSummary({ since, authorId: 'slack:nobody' })).toEqual([]);
+    });
+
+    it('adds up an author’s cloud spend since a moment, leaving out local models and others', async () => {
+      const since = new Date('2037-05-10T00:00:00.000Z');
+      const authorId = 'discord:7';
+      await usedTask(since, { model: 'openai:gpt-4o', costUsd: 0.3, authorId });
+      await usedTask(new Date(since.getTime() + hour), {
+        model: 'anthropic:claude-sonnet-4',
+        costUsd: 0.2,
+        authorId,
+      });
+      await usedTask(new Date(since.getTime() + hour), { model: 'llama:qwen', costUsd: 0.7, authorId });
+      await usedTask(new Date(since.getTime() + hour), { costUsd: 0.9, authorId });
+      await usedTask(new Date(since.getTime() - 1), { model: 'openai:gpt-4o', costUsd: 0.4, authorId });
+      await usedTask(since, { model: 'openai:gpt-4o', costUsd: 0.8, authorId: 'discord:8' });
+      expect(await store.cloudSpendSince(authorId, since)).toBeCloseTo(0.5, 10);
+      expect(await store.cloudSpendSince(authorId, new Date(since.getTime() - 1))).toBeCloseTo(0.9, 10);
+      expect(await store.cloudSpendSince('discord:nobody', since)).toBe(0);
     });
   });
 

@@ -8,6 +8,8 @@ import type {
   TaskEventRecord,
   TaskPatch,
   TaskRecord,
+  UsageQuery,
+  UsageRow,
 } from './records';
 
 /**
@@ -22,6 +24,8 @@ export interface Store {
   getConversation(key: string): Promise<ConversationRecord | undefined>;
   /** Pin a model for the conversation, or unpin with `undefined`. */
   setPinnedModel(key: string, model: string | undefined): Promise<void>;
+  /** Turn the conversation's local-only policy on or off (`/local`). */
+  setLocalOnly(key: string, on: boolean): Promise<void>;
 
   /**
    * Record the inbound event id and create its task in one transaction. An event id seen before
@@ -35,6 +39,14 @@ export interface Store {
   /** Find a task by a unique prefix of its id within a conversation. */
   findTask(conversationKey: string, idPrefix: string): Promise<TaskRecord | undefined>;
   appendTaskEvent(taskId: string, type: string, data: unknown): Promise<void>;
+
+  /**
+   * Tokens and cost per model of the tasks created in `[since, until)`, optionally of one author. Tasks
+   * without a model are left out. Ordered by cost, then task count, most first.
+   */
+  usageSummary(query: UsageQuery): Promise<UsageRow[]>;
+  /** US dollars the author's tasks on cloud models (every model but `llama:*`) cost since `since`. */
+  cloudSpendSince(authorId: string, since: Date): Promise<number>;
   listTaskEvents(taskId: string): Promise<TaskEventRecord[]>;
 
   addMessages(messages: readonly NewMessage[]): Promise<void>;

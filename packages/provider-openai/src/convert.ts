@@ -52,6 +52,14 @@ export function toChatRequest(model: string, call: ModelCall): ChatCompletionCre
     ...(call.tools && call.tools.length > 0 ? { tools: toChatTools(call.tools) } : {}),
     ...(call.maxOutputTokens === undefined ? {} : { max_tokens: call.maxOutputTokens }),
     ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
+    ...(call.responseSchema === undefined
+      ? {}
+      : {
+          response_format: {
+            type: 'json_schema' as const,
+            json_schema: { name: 'answer', schema: { ...call.responseSchema }, strict: false },
+          },
+        }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { type ErrorContext, retryAfterMs, safeUrl, toModelError } from './errors';
+import { type ErrorContext, toModelError } from './errors';
 
 const official: ErrorContext = {
   provider: 'openai',
@@ -10,22 +10,6 @@ const official: ErrorContext = {
   apiKey: 'sk-unit-secret-000000',
   envPrefix: 'OPENAI',
 };
-
-describe('retryAfterMs', () => {
-  const now = Date.parse('2026-01-01T00:00:00Z');
-  it('reads seconds, milliseconds and HTTP dates', () => {
-    expect(retryAfterMs(new Headers({ 'retry-after': '2' }), now)).toBe(2000);
-    expect(retryAfterMs(new Headers({ 'retry-after': '0.5' }), now)).toBe(500);
-    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now)).toBe(250);
-    expect(retryAfterMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }), now)).toBe(30_000);
-    expect(retryAfterMs(new Headers({ 'retry-after': 'Wed, 31 Dec 2025 23:00:00 GMT' }), now)).toBe(0);
-  });
-  it('ignores missing and unusable values', () => {
-    expect(retryAfterMs(undefined, now)).toBeUndefined();
-    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
-    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
-  });
-});
 
 describe('toModelError', () => {
   it('words an auth failure at OpenAI exactly as the user must act on it', () => {
@@ -80,11 +64,5 @@ describe('toModelError', () => {
     const error = toModelError(new RangeError('bad sk-unit-secret-000000'), official);
     expect(error).toMatchObject({ code: 'provider_error', retryable: false });
     expect(error.message).not.toContain('sk-unit-secret-000000');
-  });
-});
-
-describe('safeUrl', () => {
-  it('drops credentials, query and trailing slash', () => {
-    expect(safeUrl('https://me:pw@example.com/v1/?key=sk-1#x')).toBe('https://example.com/v1');
   });
 });

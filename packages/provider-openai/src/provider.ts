@@ -1,12 +1,12 @@
 import {
-  ConfigError,
-  type ConfigIssue,
-  isLoopback,
+  checkProviderOptions,
+  localityOf,
   type ModelProvider,
   type ProviderCheck,
+  safeUrl,
 } from '@switchboard/core';
 import OpenAI from 'openai';
-import { type ErrorContext, safeUrl, serverName, toModelError } from './errors';
+import { type ErrorContext, serverName, toModelError } from './errors';
 import { OpenAIChatModel } from './model';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
@@ -32,36 +32,6 @@ export interface OpenAIProviderOptions {
 const DEFAULT_TIMEOUT_MS = 120_000;
 const CHECK_TIMEOUT_MS = 15_000;
 
-function validate(options: OpenAIProviderOptions, prefix: string): void {
-  const issues: ConfigIssue[] = [];
-  if (options.models.length === 0 || options.models.some((model) => model.trim() === '')) {
-    issues.push({
-      variable: `${prefix}_MODELS`,
-      message: 'must name at least one model, without empty names',
-    });
-  }
-  if (options.apiKey === undefined && options.baseURL === undefined) {
-    issues.push({
-      variable: `${prefix}_API_KEY`,
-      message: `required unless ${prefix}_BASE_URL points at a server that needs no key`,
-    });
-  }
-  if (options.baseURL !== undefined && !/^https?:\/\/[^/]/.test(options.baseURL)) {
-    issues.push({
-      variable: `${prefix}_BASE_URL`,
-      message: 'must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1',
-    });
-  }
-  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
-    issues.push({ variable: 'timeoutMs', message: 'must be a positive number of milliseconds' });
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-}
-
-function loopback(url: string): boolean {
-  return isLoopback(new URL(url).hostname.replace(/^\[|\]$/g, ''));
-}
-
 /**
  * OpenAI, or any OpenAI-compatible server (vLLM, Ollama, llama-server, DeepSeek), through the official SDK
  * and Chat Completions. The SDK never retries (`maxRetries: 0`): the router owns retries and fallbacks.
@@ -69,11 +39,11 @@ function loopback(url: string): boolean {
  */
 export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
   const prefix = options.envPrefix ?? 'OPENAI';
-  validate(options, prefix);
+  checkProviderOptions(options, prefix, 'http://127.0.0.1:11434/v1');
   const name = options.name ?? 'openai';
   const baseURL = options.baseURL ?? OPENAI_URL;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const locality = options.locality ?? (loopback(baseURL) ? 'local' : 'cloud');
+  const locality = options.locality ?? localityOf(baseURL);
   const errors: ErrorContext = {
     provider: name,
     url: safeUrl(baseURL),

@@ -9,4 +9,5 @@ export {
   startSse,
   type TestServer,
 } from './http';
+export * from './model-parts';
 export * from './recording-adapter';

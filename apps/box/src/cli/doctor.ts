@@ -29,7 +29,7 @@ export async function runDoctor(): Promise<number> {
     bad('database', database.detail);
     failures += 1;
   }
-  const providers = createProviders(config);
+  const providers = await createProviders(config);
   if (providers.length === 0)
     warn(
       'models',

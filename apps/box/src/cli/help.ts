@@ -8,6 +8,7 @@ Usage: switchboard <command>
   chat      chat with the box in this terminal (connects to a running box, or starts one)
   doctor    check configuration, database, models and platforms, and say what to fix
   migrate   apply database migrations (start does this too)
+  models    list the configured models: local or cloud, default, health, price (exit 1 if one is down)
   discord   discord invite: print the URL that adds the Discord bot to a server
   help      this text
 

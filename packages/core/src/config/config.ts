@@ -4,6 +4,8 @@ import type { ModelSettings } from './models';
 import type { DiscordSettings } from './platforms/discord';
 import type { SlackSettings } from './platforms/slack';
 import type { TelegramSettings } from './platforms/telegram';
+import type { PricingSettings } from './pricing';
+import type { RoutingSettings } from './routing';
 
 /** Who may command the box on one platform. */
 export interface PlatformAllowlist {
@@ -20,6 +22,9 @@ export interface Config extends Omit<BoxSettings, 'owners'> {
     readonly allow: { readonly [P in Platform]: PlatformAllowlist };
   };
   readonly models: ModelSettings;
+  /** What each model costs (defaults with `SWITCHBOARD_PRICES` over them). */
+  readonly pricing: PricingSettings;
+  readonly routing: RoutingSettings;
   /** Each platform's settings; `undefined` where the platform is not configured. */
   readonly platforms: {
     readonly telegram: TelegramSettings | undefined;

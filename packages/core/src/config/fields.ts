@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ModelRef } from '../model';
 
 /** A comma-separated list; blanks dropped. */
 export const list = z.string().transform((value) =>
@@ -33,4 +34,5 @@ export const modelRef = z
   .trim()
   .regex(/^[a-z][\w-]*:\S+$/, {
     message: 'expected provider:model, such as openai:gpt-4o-mini',
-  });
+  })
+  .transform((value) => value as ModelRef);

@@ -40,7 +40,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const parsed = z.object(variables).safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      issues.push({ variable: String(issue.path[0] ?? '(config)'), message: issue.message });
+      const where = issue.path.slice(1).join('.');
+      issues.push({
+        variable: String(issue.path[0] ?? '(config)'),
+        message: where === '' ? issue.message : `at ${where}: ${issue.message}`,
+      });
     }
     throw new ConfigError(issues);
   }
@@ -76,9 +80,17 @@ function readConfigFile(path: string | undefined, issues: ConfigIssue[]): Record
       });
       continue;
     }
-    result[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
+    result[key] = fileValue(value);
   }
   return result;
+}
+
+/** A file value as the environment would spell it: lists of words comma-joined, other structures as JSON. */
+function fileValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(',');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
 }
 
 function build(values: RawValues): Config {
@@ -105,6 +117,8 @@ function build(values: RawValues): Config {
       },
     },
     models: sections.models.build(values),
+    pricing: sections.pricing.build(values),
+    routing: sections.routing.build(values),
     platforms: { telegram, slack, discord },
   };
 }

@@ -4,11 +4,15 @@ import { discordSection } from './platforms/discord';
 import { slackSection } from './platforms/slack';
 import { telegramSection } from './platforms/telegram';
 import { whatsappSection } from './platforms/whatsapp';
+import { pricingSection } from './pricing';
+import { routingSection } from './routing';
 
 /** Every configuration section, in the order problems are reported. */
 export const sections = {
   box: boxSection,
   models: modelSection,
+  pricing: pricingSection,
+  routing: routingSection,
   telegram: telegramSection,
   slack: slackSection,
   discord: discordSection,

@@ -1,19 +1,11 @@
+export type * from '../fake-model/types';
 export type {
   Behaviour,
-  CutBehaviour,
   EchoBehaviour,
-  ErrorBehaviour,
   FakeOpenAI,
   FakeOpenAIOptions,
   FakeToolCall,
   FakeUsage,
-  MalformedBehaviour,
-  ModelsFailure,
-  Pacing,
-  RecordedHeaders,
-  RecordedRequest,
-  RequestOutcome,
-  StallBehaviour,
   TextBehaviour,
   ToolCallsBehaviour,
 } from './behaviours';

@@ -1,0 +1,1 @@
+export { type AnthropicProviderOptions, createAnthropicProvider } from './provider';
