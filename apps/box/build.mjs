@@ -8,9 +8,7 @@ const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const external = Object.keys(manifest.dependencies).filter((name) => !name.startsWith('@switchboard/'));
 const optionalNative = ['pg-native', 'zlib-sync', 'bufferutil', 'utf-8-validate', 'pino-pretty'];
 
-await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/switchboard.js',
+const shared = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -21,4 +19,12 @@ await build({
   },
   sourcemap: true,
   logLevel: 'info',
+};
+
+await build({ ...shared, entryPoints: ['src/main.ts'], outfile: 'dist/switchboard.js' });
+// The local model runs in its own process; provider-llama looks for this file beside the bundle.
+await build({
+  ...shared,
+  entryPoints: ['../../packages/provider-llama/src/child/main.ts'],
+  outfile: 'dist/llama-child.js',
 });

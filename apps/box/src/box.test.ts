@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { askOnce, readParts } from '@switchboard/adapter-web';
+import { DEMO_LABEL } from '@switchboard/agent';
 import { createLogger, loadConfig, type ReplyPart } from '@switchboard/core';
 import { createTestDatabase } from '@switchboard/memory';
 import { type FakeOpenAI, startFakeOpenAI } from '@switchboard/testkit/fake-openai';
@@ -137,10 +138,33 @@ describe.each(drivers)('the box end to end on $name', ({ database }) => {
   });
 });
 
-describe('the box without configuration', () => {
+describe('the box without configuration (offline first run)', () => {
   let box: Box;
   beforeAll(async () => {
     box = await startBox(loadConfig({ env: { SWITCHBOARD_DATA_DIR: 'memory://' }, file: false }), {
+      port: 0,
+      logger: createLogger({ level: 'silent' }),
+    });
+  });
+  afterAll(() => box?.stop());
+
+  it('answers with the generated demo model, streamed, and labels the answer as a demo', async () => {
+    expect(box.models.list().map((model) => model.ref)).toEqual(['llama:switchboard-demo']);
+    const parts = await collect(await post(box, { text: 'hi' }));
+    expect(parts.some((part) => part.type === 'status' && /demo model/.test(part.text))).toBe(true);
+    expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(0);
+    const end = parts.at(-1);
+    expect(end).toMatchObject({ type: 'reply-end', meta: { model: 'llama:switchboard-demo' } });
+    expect(end?.type === 'reply-end' && end.text).toContain(DEMO_LABEL);
+    expect((await fetch(`${box.url}/`)).headers.get('content-type')).toMatch(/text\/html/);
+  });
+});
+
+describe('the box with the demo model turned off and nothing configured', () => {
+  let box: Box;
+  beforeAll(async () => {
+    const env = { SWITCHBOARD_DATA_DIR: 'memory://', SWITCHBOARD_DEMO_MODEL: 'off' };
+    box = await startBox(loadConfig({ env, file: false }), {
       port: 0,
       logger: createLogger({ level: 'silent' }),
     });
@@ -154,7 +178,6 @@ describe('the box without configuration', () => {
       code: 'no_model',
       message: expect.stringContaining('OPENAI_API_KEY'),
     });
-    expect((await fetch(`${box.url}/`)).headers.get('content-type')).toMatch(/text\/html/);
   });
 });
 
@@ -163,7 +186,7 @@ describe('the box with an API token', () => {
   const token = 'test-token-0123456789abcdef';
   beforeAll(async () => {
     const config = loadConfig({
-      env: { SWITCHBOARD_DATA_DIR: 'memory://', SWITCHBOARD_API_TOKEN: token },
+      env: { SWITCHBOARD_DATA_DIR: 'memory://', SWITCHBOARD_API_TOKEN: token, SWITCHBOARD_DEMO_MODEL: 'off' },
       file: false,
     });
     box = await startBox(config, { port: 0, logger: createLogger({ level: 'silent' }) });

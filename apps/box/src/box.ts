@@ -47,10 +47,28 @@ export async function startBox(config: Config, options: BoxOptions = {}): Promis
     dataDir: config.dataDir,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
-  const providers = createProviders(config);
-  const models = new ModelRegistry(providers, config.models.default);
+  const providers = await createProviders(config, { logger });
+  const models = new ModelRegistry(providers, {
+    defaultRef: config.models.default,
+    fallbacks: config.models.fallbacks,
+    aliases: config.routing.aliases,
+    hardModel: config.routing.hardModel,
+  });
+  for (const provider of providers) {
+    // Load local models now, in the background, so the first question does not wait for it.
+    if (provider.locality === 'local') void provider.check(AbortSignal.timeout(120_000)).catch(() => {});
+  }
   const bus = createMemoryBus({ queueLimit: config.agent.queueLimit });
-  const agent = createAgent({ store, models, bus, settings: config.agent, access: config.access, logger });
+  const agent = createAgent({
+    store,
+    models,
+    bus,
+    settings: config.agent,
+    access: config.access,
+    logger,
+    routing: config.routing,
+    prices: config.pricing.prices,
+  });
   const stopWorker: Unsubscribe = startAgentWorker(bus, agent, { concurrency: config.agent.concurrency });
 
   const adapters: ChatAdapter[] = createAdapters(config, logger, {

@@ -9,6 +9,11 @@ export interface CloudProviderSettings {
   readonly apiKey: string | undefined;
   readonly baseURL: string | undefined;
   readonly models: readonly string[];
+  /**
+   * `local` keeps a local-only conversation allowed on it; `auto` (default): local when the base URL is a
+   * loopback address (Ollama, llama-server), cloud otherwise.
+   */
+  readonly locality: 'local' | 'cloud' | undefined;
 }
 
 /** Local GGUF models through node-llama-cpp. */
@@ -61,8 +66,13 @@ function cloud(v: RawValues, prefix: 'OPENAI' | 'ANTHROPIC'): CloudProviderSetti
     apiKey: v[`${prefix}_API_KEY`] as string | undefined,
     baseURL: v[`${prefix}_BASE_URL`] as string | undefined,
     models: v[`${prefix}_MODELS`] as string[],
+    locality: v[`${prefix}_LOCALITY`] === 'auto' ? undefined : (v[`${prefix}_LOCALITY`] as 'local' | 'cloud'),
   };
 }
+
+const locality = z
+  .enum(['auto', 'local', 'cloud'], { message: 'expected auto, local or cloud' })
+  .default('auto');
 
 function checkRef(variable: string, ref: string, v: RawValues): ConfigIssue | undefined {
   const provider = ref.slice(0, ref.indexOf(':'));
@@ -87,9 +97,11 @@ export const modelSection: ConfigSection<ModelSettings> = {
     OPENAI_API_KEY: secret.optional(),
     OPENAI_BASE_URL: httpUrl.optional(),
     OPENAI_MODELS: list.default(['gpt-4o-mini']),
+    OPENAI_LOCALITY: locality,
     ANTHROPIC_API_KEY: secret.optional(),
     ANTHROPIC_BASE_URL: httpUrl.optional(),
     ANTHROPIC_MODELS: list.default(['claude-sonnet-4-5']),
+    ANTHROPIC_LOCALITY: locality,
     LLAMA_MODEL_PATH: z.string().trim().min(1).optional(),
     LLAMA_MODELS_DIR: z.string().trim().min(1).default('./models'),
     LLAMA_PARALLEL: integer(1, 64).default(1),

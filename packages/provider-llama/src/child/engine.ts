@@ -1,0 +1,187 @@
+import type { FinishReason, Usage } from '@switchboard/core';
+import {
+  getLlama,
+  type Llama,
+  LlamaChat,
+  type LlamaChatResponse,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  LlamaLogLevel,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import type { ChildMessage, ChildSettings, GenerateRequest } from '../protocol';
+import { forceToolCallBias } from './force-tool-call';
+import { toChatHistory, toFunctions } from './history';
+
+/** Sends one message to the parent. */
+export type Emit = (message: ChildMessage) => void;
+
+/** One sequence of the context with its chat (the template resolved once). */
+interface Slot {
+  readonly sequence: LlamaContextSequence;
+  readonly chat: LlamaChat;
+}
+
+/** How often, at most, held-back tokens are reported as `alive`. */
+const ALIVE_INTERVAL_MS = 1000;
+
+const LOG_LEVELS: Partial<Record<LlamaLogLevel, 'debug' | 'info' | 'warn' | 'error'>> = {
+  [LlamaLogLevel.fatal]: 'error',
+  [LlamaLogLevel.error]: 'error',
+  [LlamaLogLevel.warn]: 'warn',
+  [LlamaLogLevel.info]: 'info',
+};
+
+function finishReason(stopReason: LlamaChatResponse['metadata']['stopReason']): FinishReason {
+  switch (stopReason) {
+    case 'eogToken':
+    case 'stopGenerationTrigger':
+    case 'customStopTrigger':
+      return 'stop';
+    case 'functionCalls':
+      return 'tool-calls';
+    case 'maxTokens':
+      return 'length';
+    case 'abort':
+      return 'abort';
+    default:
+      return 'other';
+  }
+}
+
+/** The loaded model with one context of `parallel` sequences; generates answers on free sequences. */
+export class LlamaEngine {
+  readonly #llama: Llama;
+  readonly #model: LlamaModel;
+  readonly #context: LlamaContext;
+  readonly #free: Slot[];
+  /** Grammars by their JSON schema's text: building one takes a few milliseconds, a grader reuses it. */
+  readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
+
+  private constructor(llama: Llama, model: LlamaModel, context: LlamaContext, slots: Slot[]) {
+    this.#llama = llama;
+    this.#model = model;
+    this.#context = context;
+    this.#free = slots;
+  }
+
+  /** Load the model and create the context; llama.cpp's own log lines go to `emit` as `log` messages. */
+  static async load(settings: ChildSettings, emit: Emit): Promise<LlamaEngine> {
+    const llama = await getLlama({
+      gpu: settings.gpu,
+      build: 'never',
+      maxThreads: settings.threads,
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => {
+        const text = message.trim();
+        if (text !== '') emit({ type: 'log', level: LOG_LEVELS[level] ?? 'debug', message: text });
+      },
+    });
+    try {
+      const model = await llama.loadModel({ modelPath: settings.modelPath });
+      const context = await model.createContext({
+        contextSize: settings.contextSize,
+        sequences: settings.parallel,
+        threads: settings.threads,
+      });
+      const slots: Slot[] = [];
+      for (let index = 0; index < settings.parallel; index += 1) {
+        const sequence = context.getSequence();
+        slots.push({ sequence, chat: new LlamaChat({ contextSequence: sequence }) });
+      }
+      return new LlamaEngine(llama, model, context, slots);
+    } catch (error) {
+      await llama.dispose();
+      throw error;
+    }
+  }
+
+  /** What the parent logs once the model is ready. */
+  describe(): { chatWrapper: string; contextSize: number; gpu: string } {
+    return {
+      chatWrapper: this.#free[0]?.chat.chatWrapper.wrapperName ?? 'unknown',
+      contextSize: this.#context.contextSize,
+      gpu: this.#llama.gpu === false ? 'cpu' : this.#llama.gpu,
+    };
+  }
+
+  #grammarFor(schema: GenerateRequest['responseSchema']): Promise<LlamaGrammar> | undefined {
+    if (schema === undefined) return undefined;
+    const key = JSON.stringify(schema);
+    let grammar = this.#grammars.get(key);
+    if (grammar === undefined) {
+      // node-llama-cpp's schema type is narrower than JSON schema; an unsupported schema fails the request.
+      grammar = this.#llama.createGrammarForJsonSchema(
+        schema as Parameters<Llama['createGrammarForJsonSchema']>[0],
+      );
+      this.#grammars.set(key, grammar);
+    }
+    return grammar;
+  }
+
+  /**
+   * Generate one answer: `delta`s as text arrives, then `tool-call`s, then one `finish` (or one `failed`).
+   * Aborting `signal` stops generation and finishes with reason `abort`.
+   */
+  async generate(id: number, request: GenerateRequest, signal: AbortSignal, emit: Emit): Promise<void> {
+    const slot = this.#free.pop();
+    if (slot === undefined) {
+      emit({ type: 'failed', id, message: 'every sequence of the local model is busy' });
+      return;
+    }
+    const before = slot.sequence.tokenMeter.getState();
+    const usage = (): Usage => {
+      const used = slot.sequence.tokenMeter.diff(before);
+      return { inputTokens: used.usedInputTokens, outputTokens: used.usedOutputTokens };
+    };
+    let lastSent = Date.now();
+    try {
+      const functions = request.tools.length > 0 ? toFunctions(request.tools) : undefined;
+      const grammar = functions === undefined ? await this.#grammarFor(request.responseSchema) : undefined;
+      const common = {
+        signal,
+        stopOnAbortSignal: true as const,
+        maxTokens: request.maxOutputTokens ?? Math.floor(this.#context.contextSize / 2),
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        onTextChunk: (text: string) => {
+          if (text === '') return;
+          lastSent = Date.now();
+          emit({ type: 'delta', id, text });
+        },
+        onToken: () => {
+          const now = Date.now();
+          if (now - lastSent < ALIVE_INTERVAL_MS) return;
+          lastSent = now;
+          emit({ type: 'alive', id });
+        },
+      };
+      const history = toChatHistory(request.messages, request.tools);
+      const response =
+        functions !== undefined
+          ? await slot.chat.generateResponse(history, {
+              ...common,
+              functions,
+              ...(request.forceToolCall
+                ? { tokenBias: forceToolCallBias(this.#model, slot.chat.chatWrapper) }
+                : {}),
+            })
+          : await slot.chat.generateResponse(history, {
+              ...common,
+              ...(grammar === undefined ? {} : { grammar }),
+            });
+      const calls = response.functionCalls ?? [];
+      for (const call of calls) {
+        emit({ type: 'tool-call', id, name: call.functionName, arguments: call.params ?? {} });
+      }
+      // A template with parallel calls may stop on the token limit after complete calls: still tool calls.
+      const reason = calls.length > 0 ? 'tool-calls' : finishReason(response.metadata.stopReason);
+      emit({ type: 'finish', id, reason, usage: usage() });
+    } catch (error) {
+      if (signal.aborted) emit({ type: 'finish', id, reason: 'abort', usage: usage() });
+      else emit({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.#free.push(slot);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { ModelProvider, ProviderCheck } from '@switchboard/core';
+import { LlamaLanguageModel } from './model';
+import { ModelProcess } from './model-process';
+import { type LlamaProviderOptions, llamaModelRef, resolveThreads, validateLlamaOptions } from './options';
+
+const DEFAULT_HANG_TIMEOUT_MS = 10_000;
+
+/** The llama provider; `close()` ends every model process. */
+export type LlamaProvider = ModelProvider & {
+  readonly models: readonly LlamaLanguageModel[];
+  close(): Promise<void>;
+};
+
+/**
+ * Local GGUF models through node-llama-cpp, each in its own child process, so the box's own process
+ * never loads the native addon. A model's process starts on its first request (or `check()`), restarts
+ * by itself after a crash or a hang, and ends with `close()`. Throws a `ConfigError` for bad options.
+ */
+export function createLlamaProvider(options: LlamaProviderOptions): LlamaProvider {
+  validateLlamaOptions(options);
+  const threads = resolveThreads(options.threads);
+  const processes = options.models.map(
+    (file) =>
+      new ModelProcess({
+        ref: llamaModelRef(file),
+        child: {
+          modelPath: file.path,
+          threads,
+          parallel: options.parallel,
+          contextSize: options.contextSize,
+          gpu: options.gpu,
+        },
+        hangTimeoutMs: options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS,
+        logger: options.logger,
+      }),
+  );
+  const models = options.models.map(
+    (file, index) =>
+      new LlamaLanguageModel({
+        ref: llamaModelRef(file),
+        demo: file.demo === true,
+        process: processes[index] as ModelProcess,
+        forceToolCall: options.testing?.forceToolCall === true,
+      }),
+  );
+
+  /** Loads every model (starting its process) and reports the first that cannot load. */
+  async function check(signal: AbortSignal): Promise<ProviderCheck> {
+    const results = await Promise.all(processes.map((process) => process.load(signal)));
+    const problems = results.flatMap((result, index) => {
+      if (result === undefined) return [];
+      const ref = models[index]?.ref ?? 'llama';
+      return [typeof result === 'string' ? `${ref}: ${result}` : result.message];
+    });
+    if (problems.length > 0) return { ok: false, detail: problems.join(' ') };
+    return {
+      ok: true,
+      detail: `Loaded ${models.map((model) => model.ref).join(', ')} (${threads} threads).`,
+    };
+  }
+
+  async function close(): Promise<void> {
+    await Promise.all(processes.map((process) => process.close()));
+  }
+
+  return { name: 'llama', locality: 'local', models, check, close };
+}
