@@ -10,11 +10,16 @@ import { type Box, startBox } from './box';
 const CLOUD_ANSWER = 'The cloud model answers.';
 
 /** Post a message to the web API; `onPart` sees each part as it arrives. */
-async function ask(box: Box, text: string, onPart?: (part: ReplyPart) => void): Promise<ReplyPart[]> {
+async function ask(
+  box: Box,
+  text: string,
+  onPart?: (part: ReplyPart) => void,
+  conversation = 'local-model-e2e',
+): Promise<ReplyPart[]> {
   const response = await fetch(`${box.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text, conversation: 'local-model-e2e' }),
+    body: JSON.stringify({ text, conversation }),
   });
   const parts: ReplyPart[] = [];
   if (response.body)
@@ -120,5 +125,27 @@ describe('a generated local model through the whole box', () => {
     const [task] = await box.store.listTasks('web:local:local-model-e2e:-', 1);
     expect(['succeeded', 'failed']).toContain(task?.status);
     await ask(box, '/local off');
+  });
+
+  it('a second conversation waits in line for the only sequence and is told so', async () => {
+    await expect.poll(() => local().health().available, { timeout: 30_000 }).toBe(true);
+    let started!: () => void;
+    const firstStreaming = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const first = ask(
+      box,
+      '/ask talk for a long time',
+      (part) => {
+        if (part.type === 'text-delta') started();
+      },
+      'queue-a',
+    );
+    await firstStreaming;
+    const second = await ask(box, '/ask and you?', undefined, 'queue-b');
+    const statuses = second.flatMap((part) => (part.type === 'status' ? [part.text] : []));
+    expect(statuses).toContain('waiting for the local model, #1 in line…');
+    expect(second.at(-1)).toMatchObject({ type: 'reply-end', meta: { model: localRef } });
+    expect((await first).at(-1)).toMatchObject({ type: 'reply-end', meta: { model: localRef } });
   });
 });
