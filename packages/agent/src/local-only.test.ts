@@ -1,80 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryBus } from '@switchboard/bus';
-import {
-  type Config,
-  type ConversationRef,
-  conversationKey,
-  createLogger,
-  type InboundEvent,
-  type ModelProvider,
-  type ModelRef,
-  parseCommand,
-  type ReplyPart,
-} from '@switchboard/core';
+import { type ConversationRef, conversationKey, type ModelProvider, type ReplyPart } from '@switchboard/core';
 import { openStore, type Store } from '@switchboard/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent } from './agent';
-import { ModelRegistry } from './model-registry';
-
-const access: Config['access'] = {
-  owners: ['telegram:1'],
-  allow: {
-    telegram: { users: [], chats: [], roles: [] },
-    slack: { users: [], chats: [], roles: [] },
-    discord: { users: [], chats: [], roles: [] },
-    whatsapp: { users: [], chats: [], roles: [] },
-    web: { users: [], chats: [], roles: [] },
-  },
-};
-const settings: Config['agent'] = {
-  systemPrompt: 'You are a test.',
-  memoryTokens: 3000,
-  maxOutputTokens: 256,
-  concurrency: 4,
-  queueLimit: 100,
-};
-
-/** A configured provider whose models are never called: `/local` only reads and writes the store. */
-const idleProvider = (name: string, locality: 'local' | 'cloud', models: string[]): ModelProvider => ({
-  name,
-  locality,
-  models: models.map((model) => ({
-    ref: `${name}:${model}` as ModelRef,
-    locality,
-    stream: async function* () {
-      yield { type: 'finish', reason: 'stop', usage: { inputTokens: 0, outputTokens: 0 } };
-    },
-  })),
-  check: async () => ({ ok: true, detail: 'ok' }),
-});
+import { type AgentHarness, idleProvider, startAgentHarness } from './test-harness';
 
 describe('/local', () => {
   let store: Store;
-  const bus = createMemoryBus();
-  const replies = new Map<string, ReplyPart[]>();
-  let sequence = 0;
+  const harnesses: AgentHarness[] = [];
 
   beforeAll(async () => {
     store = await openStore({ dataDir: 'memory://' });
-    bus.onReplies('local', async (requestId, part) => {
-      replies.set(requestId, [...(replies.get(requestId) ?? []), part]);
-    });
   });
   afterAll(async () => {
-    await bus.close();
+    for (const harness of harnesses) await harness.close();
     await store.close();
   });
 
   /** An agent over `providers` and a fresh conversation to talk in; `say` returns the final part. */
   function chat(providers: ModelProvider[]) {
-    const agent = createAgent({
-      store,
-      models: new ModelRegistry(providers),
-      bus,
-      settings,
-      access,
-      logger: createLogger({ level: 'silent' }),
-    });
+    const harness = startAgentHarness({ store, providers });
+    harnesses.push(harness);
     const conversation: ConversationRef = {
       platform: 'telegram',
       account: 'bot',
@@ -83,22 +28,8 @@ describe('/local', () => {
     };
     return {
       key: conversationKey(conversation),
-      async say(text: string): Promise<ReplyPart | undefined> {
-        sequence += 1;
-        const command = parseCommand(text, { direct: true });
-        const event: InboundEvent = {
-          id: `local-test:${sequence}`,
-          kind: 'command',
-          conversation,
-          author: { platformUserId: '1', displayName: 'Owner' },
-          text,
-          ...(command ? { command } : {}),
-          reply: { platform: 'telegram', data: {} },
-          receivedAt: new Date().toISOString(),
-        };
-        await agent.handle(event, { attempt: 1, signal: new AbortController().signal });
-        return replies.get(event.id)?.at(-1);
-      },
+      say: async (text: string): Promise<ReplyPart | undefined> =>
+        (await harness.say(text, conversation)).at(-1),
     };
   }
 

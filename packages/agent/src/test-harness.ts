@@ -5,6 +5,7 @@ import {
   createLogger,
   type InboundEvent,
   type ModelProvider,
+  type ModelRef,
   type PriceTable,
   parseCommand,
   type ReplyPart,
@@ -55,6 +56,8 @@ export function startAgentHarness(options: {
   registry?: ModelRegistryOptions;
   routing?: Partial<RoutingSettings>;
   prices?: PriceTable;
+  /** The agent's clock; default `Date.now`. */
+  now?: () => number;
 }): AgentHarness {
   const bus = createMemoryBus();
   const replies = new Map<string, ReplyPart[]>();
@@ -71,6 +74,7 @@ export function startAgentHarness(options: {
     logger: createLogger({ level: 'silent' }),
     routing: { ...DEFAULT_ROUTING, ...options.routing },
     ...(options.prices ? { prices: options.prices } : {}),
+    ...(options.now ? { now: options.now } : {}),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -105,5 +109,21 @@ export function startAgentHarness(options: {
       agent.close();
       await bus.close();
     },
+  };
+}
+
+/** A configured provider whose models must never be called (commands that only read and write the store). */
+export function idleProvider(name: string, locality: 'local' | 'cloud', models: string[]): ModelProvider {
+  return {
+    name,
+    locality,
+    models: models.map((model) => ({
+      ref: `${name}:${model}` as ModelRef,
+      locality,
+      stream: () => {
+        throw new Error(`${name}:${model} was called, but this test's commands never reach a model`);
+      },
+    })),
+    check: async () => ({ ok: true, detail: 'ok' }),
   };
 }

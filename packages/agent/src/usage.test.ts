@@ -1,40 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryBus } from '@switchboard/bus';
-import {
-  type Config,
-  type ConversationRef,
-  conversationKey,
-  createLogger,
-  type InboundEvent,
-  type ModelProvider,
-  type ModelRef,
-  type PriceTable,
-  parseCommand,
-  type ReplyPart,
-} from '@switchboard/core';
+import { type ConversationRef, conversationKey, type PriceTable, type ReplyPart } from '@switchboard/core';
 import { openStore, type Store } from '@switchboard/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agent, createAgent } from './agent';
-import { ModelRegistry } from './model-registry';
+import { type AgentHarness, idleProvider, startAgentHarness } from './test-harness';
 import { utcPeriods } from './usage';
 
-const access: Config['access'] = {
-  owners: ['telegram:1'],
-  allow: {
-    telegram: { users: ['2'], chats: [], roles: [] },
-    slack: { users: [], chats: [], roles: [] },
-    discord: { users: [], chats: [], roles: [] },
-    whatsapp: { users: [], chats: [], roles: [] },
-    web: { users: [], chats: [], roles: [] },
-  },
-};
-const settings: Config['agent'] = {
-  systemPrompt: 'You are a test.',
-  memoryTokens: 3000,
-  maxOutputTokens: 256,
-  concurrency: 4,
-  queueLimit: 100,
-};
 const prices: PriceTable = new Map([
   ['openai:gpt-4o-mini', { inputPerMillionUsd: 0.15, outputPerMillionUsd: 0.6 }],
   ['anthropic:claude-haiku-4-5', { inputPerMillionUsd: 1, outputPerMillionUsd: 5 }],
@@ -42,20 +12,6 @@ const prices: PriceTable = new Map([
 /** The moment the agent believes it is: mid-May 2031, so no other test's tasks fall into its periods. */
 const NOW = Date.parse('2031-05-15T10:30:00.000Z');
 const at = (iso: string) => new Date(iso);
-
-/** A provider that is only configured, never called: `/usage` reads the store, not the models. */
-const idleProvider = (name: string, locality: 'local' | 'cloud', models: string[]): ModelProvider => ({
-  name,
-  locality,
-  models: models.map((model) => ({
-    ref: `${name}:${model}` as ModelRef,
-    locality,
-    stream: async function* () {
-      yield { type: 'error', error: new Error('not used') as never };
-    },
-  })),
-  check: async () => ({ ok: true, detail: 'ok' }),
-});
 
 /** One figure after `label` in a line such as `Total: 3 tasks, 1,200 tokens, $0.1234`. */
 function figures(line: string | undefined): { tasks: number; tokens: number; usd: number | undefined } {
@@ -74,10 +30,7 @@ function figures(line: string | undefined): { tasks: number; tokens: number; usd
 
 describe('/usage', () => {
   let store: Store;
-  let agent: Agent;
-  let replies: Map<string, ReplyPart[]>;
-  const bus = createMemoryBus();
-  let sequence = 0;
+  let harness: AgentHarness;
 
   /** A finished task created at `createdAt`. */
   async function task(
@@ -102,45 +55,17 @@ describe('/usage', () => {
     await store.updateTask(created.id, { status: 'succeeded', ...patch });
   }
 
-  async function say(text: string, user = '1'): Promise<ReplyPart[]> {
-    sequence += 1;
-    const conversation: ConversationRef = {
-      platform: 'telegram',
-      account: 'bot',
-      channel: 'usage-chat',
-      direct: true,
-    };
-    const command = parseCommand(text, { direct: true });
-    const event: InboundEvent = {
-      id: `usage-test:${sequence}`,
-      kind: 'command',
-      conversation,
-      author: { platformUserId: user, displayName: 'Alice' },
-      text,
-      ...(command ? { command } : {}),
-      reply: { platform: 'telegram', data: {} },
-      receivedAt: new Date(NOW).toISOString(),
-    };
-    await agent.handle(event, { attempt: 1, signal: new AbortController().signal });
-    return replies.get(event.id) ?? [];
-  }
+  const say = (text: string, user = '1'): Promise<ReplyPart[]> =>
+    harness.say(text, { channel: 'usage-chat' }, user);
 
   beforeAll(async () => {
     store = await openStore({ dataDir: 'memory://' });
-    replies = new Map();
-    bus.onReplies('local', async (requestId, part) => {
-      replies.set(requestId, [...(replies.get(requestId) ?? []), part]);
-    });
-    agent = createAgent({
+    harness = startAgentHarness({
       store,
-      models: new ModelRegistry([
+      providers: [
         idleProvider('llama', 'local', ['qwen']),
         idleProvider('openai', 'cloud', ['gpt-4o-mini', 'mystery']),
-      ]),
-      bus,
-      settings,
-      access,
-      logger: createLogger({ level: 'silent' }),
+      ],
       prices,
       now: () => NOW,
     });
@@ -203,7 +128,7 @@ describe('/usage', () => {
     );
   });
   afterAll(async () => {
-    await bus.close();
+    await harness.close();
     await store.close();
   });
 
