@@ -31,7 +31,15 @@ export interface ModelProcessSettings {
   /** See `LlamaProviderOptions.hangTimeoutMs`. */
   readonly hangTimeoutMs: number;
   readonly logger: Logger | undefined;
+  /**
+   * The persistent thread pool library to preload into the process (`LD_PRELOAD`), resolved before the
+   * first start; undefined: none. A process that dies while loading with it is started again without.
+   */
+  readonly threadpoolLibrary?: () => Promise<string | undefined>;
 }
+
+/** Set by the preloaded thread pool library inside the model process; never inherited from ours. */
+const THREADPOOL_ENV = 'SWITCHBOARD_LLAMA_THREADPOOL';
 
 type State =
   | { readonly kind: 'idle' }
@@ -79,6 +87,11 @@ export class ModelProcess {
   #restartTimer: NodeJS.Timeout | undefined;
   #stderr: string[] = [];
   #nextId = 0;
+  /** The library preloaded into the current process, if any. */
+  #preloaded: string | undefined;
+  /** A process died while loading with the library: never preload it again. */
+  #preloadFailed = false;
+  #threadpool = 0;
 
   constructor(settings: ModelProcessSettings) {
     this.#settings = settings;
@@ -139,6 +152,11 @@ export class ModelProcess {
     return onAbort;
   }
 
+  /** Threads of the persistent pool in the ready model process; 0: none (or not loaded yet). */
+  get threadpoolThreads(): number {
+    return this.#threadpool;
+  }
+
   /** Start the process if needed and wait until the model is loaded; resolves to a load error, if any. */
   async load(signal: AbortSignal): Promise<ModelError | string | undefined> {
     const { kind } = this.#state;
@@ -185,13 +203,35 @@ export class ModelProcess {
       this.#fail(reason, loadFailedError(this.#settings.ref, this.#settings.child.modelPath, reason, advice));
       return;
     }
+    this.#launch(entry);
+  }
+
+  /** Start the process (after resolving the library to preload); the caller has set up `#loaded`. */
+  #launch(entry: string): void {
     this.#state = { kind: 'loading', since: Date.now() };
     this.#stop = undefined;
     this.#stderr = [];
+    this.#threadpool = 0;
+    const library = this.#preloadFailed ? undefined : this.#settings.threadpoolLibrary?.();
+    if (library === undefined) {
+      this.#spawn(entry, undefined);
+      return;
+    }
+    const spawnIfStillWanted = (path: string | undefined) => {
+      if (this.#state.kind === 'loading' && this.#child === undefined) this.#spawn(entry, path);
+    };
+    void library.then(spawnIfStillWanted, () => spawnIfStillWanted(undefined));
+  }
+
+  #spawn(entry: string, preload: string | undefined): void {
     this.#exited = deferred<void>();
+    this.#preloaded = preload;
+    const env: NodeJS.ProcessEnv = { ...process.env, UV_THREADPOOL_SIZE: '2' };
+    delete env[THREADPOOL_ENV];
+    if (preload !== undefined) env['LD_PRELOAD'] = [preload, env['LD_PRELOAD']].filter(Boolean).join(':');
     const child = fork(entry, [], {
       execArgv: childExecArgv(entry),
-      env: { ...process.env, UV_THREADPOOL_SIZE: '2' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -208,7 +248,7 @@ export class ModelProcess {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.#keepStderr(chunk));
     this.#watchdog.start();
     this.#settings.logger?.debug(
-      { model: this.#settings.ref, pid: child.pid, entry },
+      { model: this.#settings.ref, pid: child.pid, entry, preload },
       'local model starting',
     );
   }
@@ -229,9 +269,10 @@ export class ModelProcess {
         this.#recovering = false;
         this.#watchdog.loaded();
         this.#loaded?.resolve();
-        const { chatWrapper, contextSize, gpu } = message;
+        const { chatWrapper, contextSize, gpu, threadpool } = message;
+        this.#threadpool = threadpool;
         const loadMs = Date.now() - since;
-        log?.info({ model: ref, chatWrapper, contextSize, gpu, loadMs }, 'local model ready');
+        log?.info({ model: ref, chatWrapper, contextSize, gpu, threadpool, loadMs }, 'local model ready');
         this.#pump();
         return;
       }
@@ -297,6 +338,17 @@ export class ModelProcess {
     const stop = this.#stop ?? { cause: 'crashed' as const, detail: how };
     const tail = this.#stderr.join('\n').trim();
     const detail = tail === '' ? `${stop.detail} (${how})` : `${stop.detail} (${how}): ${tail}`;
+    const killed = signal === 'SIGKILL' || signal === 'SIGTERM' || this.#stop !== undefined;
+    if (kind === 'loading' && this.#preloaded !== undefined && !killed) {
+      // Our library, not the model, is the likely cause: load again at once without it; no one waits longer.
+      this.#preloadFailed = true;
+      this.#settings.logger?.warn(
+        { model: this.#settings.ref, library: this.#preloaded, detail },
+        'local model process stopped while loading with the persistent thread pool; starting it without',
+      );
+      this.#launch(llamaChildEntry());
+      return;
+    }
     const error = crashedError(this.#settings.ref, stop.cause, detail);
     this.#settings.logger?.warn({ model: this.#settings.ref, detail }, 'local model process stopped');
     for (const generation of [...this.#waiting, ...this.#active.values()]) generation.fail(error);

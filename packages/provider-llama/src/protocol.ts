@@ -46,6 +46,8 @@ export type ChildMessage =
       readonly chatWrapper: string;
       readonly contextSize: number;
       readonly gpu: string;
+      /** Threads of the persistent thread pool attached to the context; 0: none (fresh threads per token). */
+      readonly threadpool: number;
     }
   /** The model could not be loaded; the child waits to be ended. */
   | { readonly type: 'load-failed'; readonly message: string }

@@ -50,6 +50,15 @@ function finishReason(stopReason: LlamaChatResponse['metadata']['stopReason']): 
   }
 }
 
+/**
+ * Threads of the persistent pool the preloaded `persistent-threadpool.c` attached to the context (it
+ * sets this variable in the process's own environment, which `process.env` reads live); 0 when none.
+ */
+function attachedThreadpool(): number {
+  const threads = Number(process.env['SWITCHBOARD_LLAMA_THREADPOOL'] ?? 0);
+  return Number.isInteger(threads) && threads > 0 ? threads : 0;
+}
+
 /** The loaded model with one context of `parallel` sequences; generates answers on free sequences. */
 export class LlamaEngine {
   readonly #llama: Llama;
@@ -98,11 +107,12 @@ export class LlamaEngine {
   }
 
   /** What the parent logs once the model is ready. */
-  describe(): { chatWrapper: string; contextSize: number; gpu: string } {
+  describe(): { chatWrapper: string; contextSize: number; gpu: string; threadpool: number } {
     return {
       chatWrapper: this.#free[0]?.chat.chatWrapper.wrapperName ?? 'unknown',
       contextSize: this.#context.contextSize,
       gpu: this.#llama.gpu === false ? 'cpu' : this.#llama.gpu,
+      threadpool: attachedThreadpool(),
     };
   }
 
