@@ -3,6 +3,8 @@
  * LlamaChatSession, IPC) streamed directly, without the box. Between node-llama-cpp alone and the whole
  * pipeline, it shows where time goes.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LanguageModel } from '../packages/core/src/index';
 import { createLlamaProvider, type LlamaProvider } from '../packages/provider-llama/src/index';
 import type { PipelineSample } from './local-model-pipeline';
@@ -25,6 +27,8 @@ export async function startProviderBench(options: {
     parallel: 1,
     contextSize: 4096,
     gpu: false,
+    // As the box configures it (LLAMA_THREADPOOL=auto); an in-memory box caches it here too.
+    threadpool: { cacheDir: join(tmpdir(), 'switchboard-cache') },
   });
   const model = provider.models[0];
   if (!model) throw new Error('the llama provider offers no model');

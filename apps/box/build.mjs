@@ -1,7 +1,7 @@
 // Bundles the CLI, our workspace packages and pure-JS dependencies into dist/switchboard.js.
 // Packages that load native addons, wasm or files beside themselves stay external; each of them is a
 // dependency of this app so the bundle resolves them from its own node_modules.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -28,3 +28,8 @@ await build({
   entryPoints: ['../../packages/provider-llama/src/child/main.ts'],
   outfile: 'dist/llama-child.js',
 });
+// provider-llama compiles its thread pool library from this C source, looked up beside the bundle.
+copyFileSync(
+  '../../packages/provider-llama/src/threadpool/persistent-threadpool.c',
+  'dist/persistent-threadpool.c',
+);

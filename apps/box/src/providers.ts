@@ -14,12 +14,20 @@ export interface ProviderOptions {
 }
 
 /**
- * Where the generated demo model lives: the user's cache folder (never the models folder, where it would be
- * taken for a real model next time), or the temp folder for an in-memory box.
+ * The box's cache folder: the user's (`$XDG_CACHE_HOME/switchboard`), or one in the temp folder for an
+ * in-memory box.
+ */
+function cacheDir(config: Config): string {
+  if (config.dataDir.startsWith('memory://')) return join(tmpdir(), 'switchboard-cache');
+  return join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'switchboard');
+}
+
+/**
+ * Where the generated demo model lives: the cache folder (never the models folder, where it would be taken
+ * for a real model next time).
  */
 function demoDir(config: Config): string {
-  if (config.dataDir.startsWith('memory://')) return join(tmpdir(), 'switchboard-demo');
-  return join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'switchboard', 'demo');
+  return join(cacheDir(config), 'demo');
 }
 
 function cloudConfigured(config: Config): boolean {
@@ -66,6 +74,7 @@ export async function createProviders(
         parallel: llama.parallel,
         contextSize: llama.contextSize,
         gpu: llama.gpu,
+        ...(llama.threadpool === 'auto' ? { threadpool: { cacheDir: cacheDir(config) } } : {}),
         ...(options.logger ? { logger: options.logger } : {}),
       }),
     );

@@ -27,6 +27,11 @@ export interface LlamaSettings {
   readonly contextSize: number;
   readonly gpu: 'auto' | false;
   /**
+   * `LLAMA_THREADPOOL`: `auto` gives the model process a persistent llama.cpp thread pool where one can be
+   * built (Linux with a C compiler and git); `off`: node-llama-cpp's fresh threads for every token.
+   */
+  readonly threadpool: 'auto' | 'off';
+  /**
    * `auto`: the generated demo model answers when no local model and no cloud key is configured;
    * `on`: always offer it; `off`: never.
    */
@@ -108,6 +113,7 @@ export const modelSection: ConfigSection<ModelSettings> = {
     LLAMA_THREADS: integer(0, 512).default(0),
     LLAMA_CONTEXT_SIZE: integer(256, 1_048_576).default(4096),
     LLAMA_GPU: z.enum(['auto', 'off'], { message: 'expected auto or off' }).default('auto'),
+    LLAMA_THREADPOOL: z.enum(['auto', 'off'], { message: 'expected auto or off' }).default('auto'),
     SWITCHBOARD_DEMO_MODEL: switchValue.default('auto'),
   },
   check(v) {
@@ -136,6 +142,7 @@ export const modelSection: ConfigSection<ModelSettings> = {
         threads: v['LLAMA_THREADS'] as number,
         contextSize: v['LLAMA_CONTEXT_SIZE'] as number,
         gpu: v['LLAMA_GPU'] === 'off' ? false : 'auto',
+        threadpool: v['LLAMA_THREADPOOL'] as 'auto' | 'off',
         demo: v['SWITCHBOARD_DEMO_MODEL'] as 'auto' | 'on' | 'off',
       },
     };
