@@ -30,6 +30,8 @@ export async function startPipeline(options: {
   readonly model: string;
   readonly threads: number;
   readonly generatedTokens: number;
+  /** `LLAMA_THREADPOOL`: the persistent thread pool (the box's default) or node-llama-cpp's own threads. */
+  readonly threadpool: boolean;
 }): Promise<Pipeline> {
   const config = loadConfig({
     env: {
@@ -39,6 +41,7 @@ export async function startPipeline(options: {
       LLAMA_MODEL_PATH: options.model,
       LLAMA_THREADS: String(options.threads),
       LLAMA_GPU: 'off',
+      LLAMA_THREADPOOL: options.threadpool ? 'auto' : 'off',
     },
     file: false,
   });

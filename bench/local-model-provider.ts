@@ -20,6 +20,7 @@ export async function startProviderBench(options: {
   readonly model: string;
   readonly threads: number;
   readonly generatedTokens: number;
+  readonly threadpool: boolean;
 }): Promise<ProviderBench> {
   const provider: LlamaProvider = createLlamaProvider({
     models: [{ path: options.model }],
@@ -28,7 +29,7 @@ export async function startProviderBench(options: {
     contextSize: 4096,
     gpu: false,
     // As the box configures it (LLAMA_THREADPOOL=auto); an in-memory box caches it here too.
-    threadpool: { cacheDir: join(tmpdir(), 'switchboard-cache') },
+    ...(options.threadpool ? { threadpool: { cacheDir: join(tmpdir(), 'switchboard-cache') } } : {}),
   });
   const model = provider.models[0];
   if (!model) throw new Error('the llama provider offers no model');

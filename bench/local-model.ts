@@ -9,7 +9,10 @@
  * The three are interleaved, round after round, so background load hits them alike; ratios are taken
  * within each round and the median is reported.
  *
- *   pnpm exec tsx bench/local-model.ts [--native] [--tokens 128] [--prompt 512] [--runs 3] [--threads 2]
+ * The provider and the pipeline run with the box's persistent llama.cpp thread pool (LLAMA_THREADPOOL=auto,
+ * docs/decisions/0019); `--no-threadpool` runs them with node-llama-cpp's own per-token threads instead.
+ *
+ *   pnpm exec tsx bench/local-model.ts [--native] [--no-threadpool] [--tokens 128] [--prompt 512] [--runs 3] [--threads 2]
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,7 @@ const run = promisify(execFile);
 
 interface Options {
   readonly native: boolean;
+  readonly threadpool: boolean;
   readonly tokens: number;
   readonly prompt: number;
   readonly runs: number;
@@ -52,6 +56,7 @@ function parseOptions(argv: readonly string[]): Options {
   };
   return {
     native: argv.includes('--native'),
+    threadpool: !argv.includes('--no-threadpool'),
     tokens: number('tokens', 128),
     prompt: number('prompt', 512),
     runs: number('runs', 3),
@@ -95,7 +100,12 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   process.stderr.write('Preparing the bench-0.5b model and the box…\n');
   const model = await testModel('bench-0.5b');
-  const settings = { model, threads: options.threads, generatedTokens: options.tokens };
+  const settings = {
+    model,
+    threads: options.threads,
+    generatedTokens: options.tokens,
+    threadpool: options.threadpool,
+  };
   const provider = await startProviderBench(settings);
   const pipeline = await startPipeline(settings).catch(async (error: unknown) => {
     await provider.stop();
@@ -143,7 +153,8 @@ async function main(): Promise<void> {
 function printReport(options: Options, rounds: readonly Round[]): void {
   const natives = rounds.flatMap((round) => (round.native ? [round.native] : []));
   console.log(
-    `\nbench-0.5b (Qwen2.5-0.5B shape, Q8_0), ${options.threads} threads, tg${options.tokens}, pp${options.prompt}, ${rounds.length} rounds\n`,
+    `\nbench-0.5b (Qwen2.5-0.5B shape, Q8_0), ${options.threads} threads, tg${options.tokens}, pp${options.prompt}, ${rounds.length} rounds; ` +
+      `provider and pipeline ${options.threadpool ? 'with the persistent thread pool' : 'with node-llama-cpp’s own threads (--no-threadpool)'}\n`,
   );
   console.log('| measurement | generation t/s | prompt t/s |');
   console.log('| --- | --- | --- |');
@@ -153,7 +164,7 @@ function printReport(options: Options, rounds: readonly Round[]): void {
     );
   }
   console.log(
-    `| node-llama-cpp alone | ${cell(rounds.map((round) => round.alone.generation))} | ${cell(rounds.map((round) => round.alone.prompt))} |`,
+    `| node-llama-cpp alone (own threads) | ${cell(rounds.map((round) => round.alone.generation))} | ${cell(rounds.map((round) => round.alone.prompt))} |`,
   );
   console.log(`| llama provider alone | ${cell(rounds.map((round) => round.provider))} | |`);
   console.log(

@@ -40,6 +40,14 @@ export interface ModelProcessSettings {
 
 /** Set by the preloaded thread pool library inside the model process; never inherited from ours. */
 const THREADPOOL_ENV = 'SWITCHBOARD_LLAMA_THREADPOOL';
+/** The pool's polling level, read by the library; an operator's own value in our environment wins. */
+const THREADPOOL_POLL_ENV = 'SWITCHBOARD_LLAMA_THREADPOOL_POLL';
+/**
+ * How long the pool's worker spins for the next token before it sleeps: llama.cpp's level 50 spins
+ * ~140 ms after every answer, taking a core from the box; 5 (~14 ms) still covers the gap between two
+ * tokens (docs/decisions/0019).
+ */
+const THREADPOOL_POLL = '5';
 
 type State =
   | { readonly kind: 'idle' }
@@ -228,7 +236,10 @@ export class ModelProcess {
     this.#preloaded = preload;
     const env: NodeJS.ProcessEnv = { ...process.env, UV_THREADPOOL_SIZE: '2' };
     delete env[THREADPOOL_ENV];
-    if (preload !== undefined) env['LD_PRELOAD'] = [preload, env['LD_PRELOAD']].filter(Boolean).join(':');
+    if (preload !== undefined) {
+      env['LD_PRELOAD'] = [preload, env['LD_PRELOAD']].filter(Boolean).join(':');
+      env[THREADPOOL_POLL_ENV] ||= THREADPOOL_POLL;
+    }
     const child = fork(entry, [], {
       execArgv: childExecArgv(entry),
       env,

@@ -10,7 +10,8 @@
  *
  * It is compiled on the user's machine against the headers of the exact llama.cpp that node-llama-cpp
  * ships (the struct passed by value must match), and it finds the real functions in whichever
- * libllama the addon loaded. It sets SWITCHBOARD_LLAMA_THREADPOOL=<threads> once a pool is attached, so
+ * libllama the addon loaded. SWITCHBOARD_LLAMA_THREADPOOL_POLL (0-100) sets the pool's polling level
+ * (llama.cpp's default: 50). It sets SWITCHBOARD_LLAMA_THREADPOOL=<threads> once a pool is attached, so
  * the model process can report it. Anything missing: the context is returned untouched.
  */
 #define _GNU_SOURCE
@@ -92,6 +93,11 @@ static void attach_pool(struct llama_context *context, int threads) {
   }
   if (slot >= 0) {
     struct ggml_threadpool_params params = real.params_default(threads);
+    const char *poll = getenv("SWITCHBOARD_LLAMA_THREADPOOL_POLL");
+    if (poll != NULL && poll[0] != '\0') {
+      long level = strtol(poll, NULL, 10);
+      if (level >= 0 && level <= 100) params.poll = (uint32_t)level;
+    }
     ggml_threadpool_t pool = pool_new(&params);
     if (pool != NULL) {
       real.attach(context, pool, pool);
