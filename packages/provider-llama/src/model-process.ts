@@ -309,7 +309,7 @@ export class ModelProcess {
     switch (message.type) {
       case 'delta':
         generation.producing = true;
-        generation.chunks += 1;
+        generation.chunks += message.chunks;
         generation.push({ type: 'text-delta', delta: message.text });
         return;
       case 'alive':

@@ -33,6 +33,12 @@ export interface LlamaProviderOptions {
    * docs/decisions). Unset: fresh threads for every token, node-llama-cpp's own behaviour.
    */
   readonly threadpool?: { readonly cacheDir: string };
+  /**
+   * Answer text is streamed at most this often (the first text at once, none held longer): default 50 ms,
+   * 20 updates a second. Each update costs the box CPU that generation on few cores needs; 0 streams
+   * every chunk node-llama-cpp detokenizes.
+   */
+  readonly streamIntervalMs?: number;
   readonly logger?: Logger;
   /** For tests only; never set from user configuration. */
   readonly testing?: {
@@ -76,6 +82,13 @@ export function validateLlamaOptions(options: LlamaProviderOptions): void {
   }
   if (!positiveInteger(options.contextSize, 64)) {
     issues.push({ variable: 'LLAMA_CONTEXT_SIZE', message: 'must be a whole number of at least 64 tokens' });
+  }
+  const interval = options.streamIntervalMs;
+  if (interval !== undefined && !(positiveInteger(interval, 0) && interval <= 1000)) {
+    issues.push({
+      variable: 'streamIntervalMs',
+      message: 'must be a whole number of milliseconds, 0 to 1000',
+    });
   }
   if (options.hangTimeoutMs !== undefined && !(options.hangTimeoutMs >= 500)) {
     issues.push({ variable: 'hangTimeoutMs', message: 'must be at least 500 milliseconds' });

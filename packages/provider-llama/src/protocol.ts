@@ -15,6 +15,8 @@ export interface ChildSettings {
   /** Tokens per sequence. */
   readonly contextSize: number;
   readonly gpu: 'auto' | false;
+  /** Text chunks are sent at most this often, the first at once (see `child/delta-batcher.ts`); 0: each. */
+  readonly streamIntervalMs: number;
 }
 
 /** One answer to generate. */
@@ -51,7 +53,8 @@ export type ChildMessage =
     }
   /** The model could not be loaded; the child waits to be ended. */
   | { readonly type: 'load-failed'; readonly message: string }
-  | { readonly type: 'delta'; readonly id: number; readonly text: string }
+  /** Answer text: `chunks` chunks as node-llama-cpp detokenized them, joined. */
+  | { readonly type: 'delta'; readonly id: number; readonly text: string; readonly chunks: number }
   /** Tokens are being generated but held back (a possible tool-call trigger); keeps the hang watchdog calm. */
   | { readonly type: 'alive'; readonly id: number }
   | {

@@ -36,6 +36,7 @@ describe('llama provider: chat model in a child process', () => {
       parallel: 1,
       contextSize: 1024,
       gpu: false,
+      streamIntervalMs: 0,
       logger: createLogger({ level: 'info', destination: { write: (line) => logLines.push(line) } }),
     });
     model = provider.models[0] as LlamaLanguageModel;
@@ -268,5 +269,52 @@ describe('llama provider: the demo model', () => {
     } finally {
       await provider.close();
     }
+  });
+});
+
+describe('llama provider: streaming in batches', () => {
+  it('sends the first text at once and joins later chunks, losing and repeating nothing', async () => {
+    const path = await testModel('chat');
+    const start = (streamIntervalMs: number) =>
+      createLlamaProvider({
+        models: [{ path }],
+        threads: 1,
+        parallel: 1,
+        contextSize: 512,
+        gpu: false,
+        streamIntervalMs,
+      });
+    const every = start(0);
+    const batched = start(1000);
+    try {
+      const question = ask('Tell me a story about a fox.', 40);
+      const one = textDeltas(
+        await collectParts((every.models[0] as LlamaLanguageModel).stream(question, signal())),
+      );
+      const parts = await collectParts((batched.models[0] as LlamaLanguageModel).stream(question, signal()));
+      const joined = textDeltas(parts);
+      expect(one.length).toBeGreaterThan(5);
+      // The first chunk at once, the rest at the finish (or once more if the answer took over a second).
+      expect(joined.length).toBeGreaterThanOrEqual(2);
+      expect(joined.length).toBeLessThanOrEqual(3);
+      expect(joined[0]).toBe(one[0]);
+      expect(joined.join('')).toBe(one.join(''));
+      expect(finishOf(parts).usage.outputTokens).toBe(40);
+    } finally {
+      await Promise.all([every.close(), batched.close()]);
+    }
+  });
+
+  it('rejects an interval that is not 0 to 1000 ms', () => {
+    expect(() =>
+      createLlamaProvider({
+        models: [{ path: 'x.gguf' }],
+        threads: 1,
+        parallel: 1,
+        contextSize: 512,
+        gpu: false,
+        streamIntervalMs: -1,
+      }),
+    ).toThrow(/streamIntervalMs/);
   });
 });

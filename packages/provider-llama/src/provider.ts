@@ -5,6 +5,7 @@ import { type LlamaProviderOptions, llamaModelRef, resolveThreads, validateLlama
 import { threadpoolLibrary } from './threadpool/threadpool-library';
 
 const DEFAULT_HANG_TIMEOUT_MS = 10_000;
+const DEFAULT_STREAM_INTERVAL_MS = 50;
 
 /** The llama provider; `close()` ends every model process. */
 export type LlamaProvider = ModelProvider & {
@@ -60,6 +61,7 @@ export function createLlamaProvider(options: LlamaProviderOptions): LlamaProvide
           parallel: options.parallel,
           contextSize: options.contextSize,
           gpu: options.gpu,
+          streamIntervalMs: options.streamIntervalMs ?? DEFAULT_STREAM_INTERVAL_MS,
         },
         hangTimeoutMs: options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS,
         logger: options.logger,

@@ -32,6 +32,7 @@ describe.skipIf(stories === undefined)(title, () => {
       parallel: 1,
       contextSize: 512,
       gpu: false,
+      streamIntervalMs: 0,
     });
     const model = provider.models[0] as LlamaLanguageModel;
     expect(model.ref).toBe('llama:stories260K');

@@ -11,6 +11,7 @@ import {
   type LlamaModel,
 } from 'node-llama-cpp';
 import type { ChildMessage, ChildSettings, GenerateRequest } from '../protocol';
+import { DeltaBatcher } from './delta-batcher';
 import { forceToolCallBias } from './force-tool-call';
 import { toChatHistory, toFunctions } from './history';
 
@@ -65,14 +66,22 @@ export class LlamaEngine {
   readonly #model: LlamaModel;
   readonly #context: LlamaContext;
   readonly #free: Slot[];
+  readonly #streamIntervalMs: number;
   /** Grammars by their JSON schema's text: building one takes a few milliseconds, a grader reuses it. */
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
 
-  private constructor(llama: Llama, model: LlamaModel, context: LlamaContext, slots: Slot[]) {
+  private constructor(
+    llama: Llama,
+    model: LlamaModel,
+    context: LlamaContext,
+    slots: Slot[],
+    streamIntervalMs: number,
+  ) {
     this.#llama = llama;
     this.#model = model;
     this.#context = context;
     this.#free = slots;
+    this.#streamIntervalMs = streamIntervalMs;
   }
 
   /** Load the model and create the context; llama.cpp's own log lines go to `emit` as `log` messages. */
@@ -99,7 +108,7 @@ export class LlamaEngine {
         const sequence = context.getSequence();
         slots.push({ sequence, chat: new LlamaChat({ contextSequence: sequence }) });
       }
-      return new LlamaEngine(llama, model, context, slots);
+      return new LlamaEngine(llama, model, context, slots, settings.streamIntervalMs);
     } catch (error) {
       await llama.dispose();
       throw error;
@@ -146,6 +155,9 @@ export class LlamaEngine {
       return { inputTokens: used.usedInputTokens, outputTokens: used.usedOutputTokens };
     };
     let lastSent = Date.now();
+    const deltas = new DeltaBatcher(this.#streamIntervalMs, (joined, chunks) =>
+      emit({ type: 'delta', id, text: joined, chunks }),
+    );
     try {
       const functions = request.tools.length > 0 ? toFunctions(request.tools) : undefined;
       const grammar = functions === undefined ? await this.#grammarFor(request.responseSchema) : undefined;
@@ -154,10 +166,10 @@ export class LlamaEngine {
         stopOnAbortSignal: true as const,
         maxTokens: request.maxOutputTokens ?? Math.floor(this.#context.contextSize / 2),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        onTextChunk: (text: string) => {
-          if (text === '') return;
+        onTextChunk: (chunk: string) => {
+          if (chunk === '') return;
           lastSent = Date.now();
-          emit({ type: 'delta', id, text });
+          deltas.push(chunk);
         },
         onToken: () => {
           const now = Date.now();
@@ -180,6 +192,7 @@ export class LlamaEngine {
               ...common,
               ...(grammar === undefined ? {} : { grammar }),
             });
+      deltas.flush();
       const calls = response.functionCalls ?? [];
       for (const call of calls) {
         emit({ type: 'tool-call', id, name: call.functionName, arguments: call.params ?? {} });
@@ -188,6 +201,7 @@ export class LlamaEngine {
       const reason = calls.length > 0 ? 'tool-calls' : finishReason(response.metadata.stopReason);
       emit({ type: 'finish', id, reason, usage: usage() });
     } catch (error) {
+      deltas.flush();
       if (signal.aborted) emit({ type: 'finish', id, reason: 'abort', usage: usage() });
       else emit({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
     } finally {
