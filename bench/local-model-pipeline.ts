@@ -53,7 +53,9 @@ export async function startPipeline(options: {
         `bench-${round}`,
         `Tell me a long story about ${TOPICS[round % TOPICS.length]} (${round}).`,
       ),
-    stop: () => box.stop(),
+    stop: async () => {
+      await box.stop();
+    },
   };
   try {
     await pipeline.ask(0);

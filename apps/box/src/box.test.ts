@@ -88,12 +88,14 @@ describe.each(drivers)('the box end to end on $name', ({ database }) => {
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant']);
   });
 
-  it('never makes a second task for a redelivered request (same Idempotency-Key)', async () => {
+  it('answers a retried request (same Idempotency-Key) with its stored reply, never a second task', async () => {
     const headers = { 'idempotency-key': 'retry-me-123' };
     const first = await post(box, { conversation: 'idem', text: 'once' }, headers);
-    await collect(first);
+    const answered = (await collect(first)).at(-1);
+    expect(answered).toMatchObject({ type: 'reply-end' });
     const second = await post(box, { conversation: 'idem', text: 'once' }, headers);
-    expect(second.status).toBe(409);
+    expect(second.status).toBe(200);
+    expect(await collect(second)).toEqual([answered]);
     const tasks = await box.store.listTasks('web:local:idem:-', 10);
     expect(tasks).toHaveLength(1);
   });
@@ -111,8 +113,13 @@ describe.each(drivers)('the box end to end on $name', ({ database }) => {
     expect(await empty.json()).toEqual({
       error: { code: 'bad_request', message: '"text" must be a non-empty string.' },
     });
-    const broken = await fetch(`${box.url}/api/messages`, { method: 'POST', body: '{nope' });
+    const broken = await fetch(`${box.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: { code: 'bad_json' } });
   });
 
   it('streams the same conversation into the terminal chat', async () => {
@@ -131,10 +138,23 @@ describe.each(drivers)('the box end to end on $name', ({ database }) => {
     expect(messages.at(-2)?.content).toBe('and in the terminal?');
   });
 
-  it('reports health', async () => {
+  it('reports health: the database, every model and every platform with its state', async () => {
+    await expect.poll(() => box.report().models[0]?.state).toBe('ready');
     const response = await fetch(`${box.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true, models: 1 });
+    const health = (await response.json()) as { platforms: unknown };
+    expect(health).toMatchObject({
+      ok: true,
+      status: 'ready',
+      models: [{ ref: 'openai:fake-model', isDefault: true, state: 'ready' }],
+    });
+    expect(health.platforms).toEqual([
+      { platform: 'web', state: 'connected' },
+      { platform: 'telegram', state: 'disabled', reason: expect.stringContaining('TELEGRAM_BOT_TOKEN') },
+      { platform: 'slack', state: 'disabled', reason: expect.stringContaining('SLACK_BOT_TOKEN') },
+      { platform: 'discord', state: 'disabled', reason: expect.stringContaining('DISCORD_BOT_TOKEN') },
+      { platform: 'whatsapp', state: 'disabled', reason: expect.any(String) },
+    ]);
   });
 });
 

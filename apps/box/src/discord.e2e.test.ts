@@ -1,11 +1,9 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type ControlMessage, createLogger, loadConfig } from '@switchboard/core';
 import {
-  type ControlMessage,
-  createLogger,
-  type InboundEvent,
-  loadConfig,
-  type ReplyPart,
-} from '@switchboard/core';
-import {
+  type ApiUser,
   type FakeDiscord,
   type FakeInteraction,
   type StoredMessage,
@@ -27,9 +25,11 @@ describe('Discord through the whole box', () => {
   let openai: FakeOpenAI;
   let box: Box;
   let clockOffset = 0;
+  /** Allowed to use the box, but never the one who asked for an approval. */
+  let carol: ApiUser;
   const clock = () => Date.now() + clockOffset;
   const controls: ControlMessage[] = [];
-  const gateways = new Map<string, string>();
+  let workspace: string;
 
   /** The final answer: the task's reply-end reached Discord (the footer embed is on the last message). */
   const answered = async (interaction: FakeInteraction, timeoutMs = 15_000) => {
@@ -49,28 +49,26 @@ describe('Discord through the whole box', () => {
       now: clock,
     });
     openai = await startFakeOpenAI({ defaultBehaviour: QUICK });
+    carol = { ...discord.world.bob, id: '323232323232323232', username: 'carol', global_name: 'Carol' };
+    workspace = await mkdtemp(path.join(tmpdir(), 'discord-workspace-'));
     const env: Record<string, string> = {
       SWITCHBOARD_DATA_DIR: 'memory://',
+      SWITCHBOARD_WORKSPACE: workspace,
       OPENAI_BASE_URL: openai.url,
       OPENAI_MODELS: 'fake-model',
       DISCORD_BOT_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_URL: discord.apiUrl,
-      DISCORD_ALLOWED_USERS: discord.world.alice.id,
+      DISCORD_ALLOWED_USERS: `${discord.world.alice.id},${carol.id}`,
     };
     box = await startBox(loadConfig({ env, file: false }), { port: 0, logger: silent, clock });
     box.bus.onControl((message) => controls.push(message));
-    // Learn which gateway owns each request, to publish an approval request the way a tool would.
-    const enqueue = box.bus.enqueue.bind(box.bus);
-    box.bus.enqueue = (event: InboundEvent) => {
-      if (event.gateway !== undefined) gateways.set(event.id, event.gateway);
-      return enqueue(event);
-    };
   });
   afterAll(async () => {
     await box?.stop();
     await openai?.close();
     await discord?.close();
+    await rm(workspace, { recursive: true, force: true });
   });
 
   it('registers the slash commands and offers the configured models for /model', async () => {
@@ -118,7 +116,7 @@ describe('Discord through the whole box', () => {
       ...messages.slice(1).map(() => 'followup'),
     ]);
     for (const message of messages) expect(message.object.content.length).toBeLessThanOrEqual(2000);
-    expect(contents(messages).join('\n')).toBe(answer);
+    expect(contents(messages).join('')).toBe(answer);
   });
 
   it('finishes a 16-minute task in ordinary channel messages once the interaction token runs out', async () => {
@@ -142,67 +140,77 @@ describe('Discord through the whole box', () => {
     ).toEqual([]);
   });
 
-  it('round-trips an approval: buttons on Discord, a press through the box, the message updated with who decided', async () => {
-    openai.enqueue({
-      type: 'text',
-      text: 'Checking the logs before deleting anything.',
-      chunkSize: 8,
-      delayMs: 200,
-    });
-    const interaction = discord.slashCommand('ask', { prompt: 'clean up the logs' });
-    const requestId = `discord:${interaction.id}`;
-    await expect.poll(() => gateways.get(requestId)).toBeDefined();
-    await discord.waitFor((call) => call.route === ORIGINAL && call.interactionId === interaction.id);
-    const approval: ReplyPart = {
-      type: 'approval-request',
-      approvalId: 'ap-discord',
-      summary: 'Delete `./logs`?',
-      choices: ['approve', 'deny'],
-    };
-    await box.bus.publishReply(requestId, gateways.get(requestId) ?? '', approval);
-    const prompt = await expect
-      .poll(() => discord.transcript(interaction).find((message) => message.object.components.length > 0), {
-        timeout: 10_000,
-      })
-      .toBeDefined()
-      .then(() => discord.transcript(interaction).find((message) => message.object.components.length > 0));
+  it('renders a real approval from a real tool call as buttons; only the requester decides, once', async () => {
+    openai.enqueue(
+      {
+        type: 'tool-calls',
+        calls: [{ name: 'write_file', arguments: { path: 'logs.txt', content: 'from discord' } }],
+      },
+      { type: 'text', text: 'Saved the note.', chunkSize: 8, delayMs: 20 },
+    );
+    const interaction = discord.slashCommand('ask', { prompt: 'save a note' });
+    const withButtons = () =>
+      discord.transcript(interaction).find((message) => message.object.components.length > 0);
+    await expect.poll(withButtons, { timeout: 10_000 }).toBeDefined();
+    const prompt = withButtons();
     if (prompt === undefined) throw new Error('no approval message');
-    const approve = (prompt.object.components[0] as { components: { custom_id: string; label: string }[] })
-      .components[0];
+    expect(prompt.object.content).toContain('write_file: write 12 bytes to logs.txt');
+    const buttons = (prompt.object.components[0] as { components: { custom_id: string; label: string }[] })
+      .components;
+    const approve = buttons[0];
     expect(approve?.label).toBe('Approve');
+    expect(buttons.map((button) => button.custom_id.split(':').at(-1))).toEqual([
+      'approve',
+      'allow-conversation',
+      'deny',
+    ]);
+    const approvalId = approve?.custom_id.split(':').at(-2) ?? '';
+    await expect(readFile(path.join(workspace, 'logs.txt'))).rejects.toThrow();
 
-    const stranger = discord.pressButton(prompt, approve?.custom_id ?? '', {
-      actor: { user: discord.world.bob },
-    });
-    await discord.waitFor((call) => call.interactionId === stranger.id);
-    expect(stranger.responses[0]?.type).toBe(4);
+    // The agent decides who may press: a stranger is refused, a member who did not ask is told so;
+    // both privately, and the buttons stay.
+    const privately = async (actor: ApiUser, sentence: RegExp) => {
+      const press = discord.pressButton(prompt, approve?.custom_id ?? '', { actor: { user: actor } });
+      const followUp = await discord.waitFor(
+        (call) => call.interactionId === press.id && call.route === 'POST /webhooks/:app/:token',
+      );
+      expect(press.responses.map((response) => response.type)).toEqual([6]);
+      expect(followUp.body).toMatchObject({ flags: 64, content: expect.stringMatching(sentence) });
+    };
+    await privately(discord.world.bob, /only answer people my owner has allowed/);
+    await privately(carol, /Only the person who asked for this/);
+    expect(discord.messages.get(prompt.id)?.object.components).not.toEqual([]);
+    expect(controls.filter((control) => control.type === 'approval-decided')).toEqual([]);
+    await expect(readFile(path.join(workspace, 'logs.txt'))).rejects.toThrow();
 
     const press = discord.pressButton(prompt, approve?.custom_id ?? '');
+    const second = discord.pressButton(prompt, approve?.custom_id ?? '');
     await expect
       .poll(() =>
-        controls.find(
-          (control) => control.type === 'approval-decided' && control.approvalId === 'ap-discord',
-        ),
+        controls.find((control) => control.type === 'approval-decided' && control.approvalId === approvalId),
       )
       .toEqual({
         type: 'approval-decided',
-        approvalId: 'ap-discord',
+        approvalId,
         choice: 'approve',
         by: `discord:${discord.world.alice.id}`,
       });
-    expect(press.responses.map((response) => response.type)).toEqual([7]);
-    const decided = discord.messages.get(prompt.id)?.object;
-    expect(decided?.content).toBe('**Approval needed**\nDelete `./logs`?\n\n**Approve** by Alice');
-    expect(decided?.components).toEqual([]);
-    expect(controls.filter((control) => control.type === 'approval-decided')).toHaveLength(1);
+    expect(press.responses.map((response) => response.type)).toEqual([6]);
+    await expect
+      .poll(() => discord.messages.get(prompt.id)?.object.content)
+      .toMatch(/write_file: write 12 bytes to logs\.txt.*\n\n\*\*Approve\*\* by Alice$/s);
+    expect(discord.messages.get(prompt.id)?.object.components).toEqual([]);
     const messages = await answered(interaction);
     expect(
       squash(
         contents(messages)
-          .filter((text) => !text.startsWith('**Approval'))
+          .filter((text) => !text.startsWith('write_file:'))
           .join(' '),
       ),
-    ).toBe('Checking the logs before deleting anything.');
+    ).toBe('Saved the note.');
+    await expect.poll(() => second.responses.length).toBeGreaterThan(0);
+    expect(controls.filter((control) => control.type === 'approval-decided')).toHaveLength(1);
+    expect(await readFile(path.join(workspace, 'logs.txt'), 'utf8')).toBe('from discord');
   });
 
   it('never lets a model answer ping @everyone', async () => {

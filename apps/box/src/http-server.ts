@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { ChatAdapter } from '@switchboard/core';
-import { Hono } from 'hono';
+import { DEFAULT_MAX_BODY_BYTES, type WebhookRoute } from '@switchboard/core';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { checkOwnerRequest, type OwnerGuardSettings } from './http/owner-guard';
 
 /** What `/healthz` reports. */
 export interface Health {
@@ -10,20 +12,64 @@ export interface Health {
   readonly [key: string]: unknown;
 }
 
-/** The box's one HTTP server: `/healthz` plus every adapter's routes (web chat, webhooks). */
-export function createHttpApp(adapters: readonly ChatAdapter[], health: () => Promise<Health>): Hono {
+/** What the box's HTTP server serves. */
+export interface HttpAppOptions {
+  /** Every route to mount: the adapters' (web chat, webhooks) and the box's own. */
+  readonly routes: readonly WebhookRoute[];
+  readonly health: () => Promise<Health>;
+  /** What owner routes accept beyond loopback (see `http/owner-guard.ts`). */
+  readonly owner: OwnerGuardSettings;
+}
+
+const problem = (c: Context, status: 403 | 413 | 415, code: string, message: string) =>
+  c.json({ error: { code, message } }, status);
+
+/** Refuse requests to an owner route that a browser was tricked into sending (`http/owner-guard.ts`). */
+function ownerGuard(settings: OwnerGuardSettings): MiddlewareHandler {
+  return async (c, next) => {
+    const refusal = checkOwnerRequest(c.req.raw, settings);
+    if (refusal === undefined) return next();
+    return problem(c, refusal.status, refusal.code, refusal.message);
+  };
+}
+
+/**
+ * Cap the body before the route sees it: Hono's `bodyLimit` answers 413 from the `Content-Length` alone,
+ * and otherwise reads the body chunk by chunk, stopping at the limit (so a chunked upload is never
+ * buffered past it; the route then gets the bytes already read). The 413 closes the connection, so the
+ * rest of the body is never read.
+ */
+function bodyCap(maxBytes: number): MiddlewareHandler {
+  const size =
+    maxBytes % (1024 * 1024) === 0
+      ? `${maxBytes / (1024 * 1024)} MiB`
+      : maxBytes % 1024 === 0
+        ? `${maxBytes / 1024} KiB`
+        : `${maxBytes} bytes`;
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => {
+      c.header('connection', 'close');
+      return problem(c, 413, 'too_large', `The request body is larger than this route accepts (${size}).`);
+    },
+  });
+}
+
+/** The box's one HTTP server: `/healthz` plus every route, each behind the checks its caller needs. */
+export function createHttpApp(options: HttpAppOptions): Hono {
   const app = new Hono();
   app.get('/healthz', async (c) => {
-    const report = await health();
+    const report = await options.health();
     return c.json(report, report.ok ? 200 : 503);
   });
-  for (const adapter of adapters) {
-    for (const route of adapter.routes?.() ?? []) {
-      app.on(route.method, route.path, (c) => {
-        const remoteAddress = getConnInfo(c).remote.address;
-        return route.handle(c.req.raw, remoteAddress === undefined ? {} : { remoteAddress });
-      });
-    }
+  const guard = ownerGuard(options.owner);
+  const noGuard: MiddlewareHandler = (_c, next) => next();
+  for (const route of options.routes) {
+    const cap = bodyCap(route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    app.on(route.method, route.path, route.caller === 'owner' ? guard : noGuard, cap, (c) => {
+      const remoteAddress = getConnInfo(c).remote.address;
+      return route.handle(c.req.raw, remoteAddress === undefined ? {} : { remoteAddress });
+    });
   }
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.path}.` } }, 404));
   app.onError((_error, c) =>

@@ -8,6 +8,7 @@ import { printHelp } from './cli/help';
 import { runMigrate } from './cli/migrate';
 import { runModels } from './cli/models';
 import { runStart } from './cli/start';
+import { runWhatsApp } from './cli/whatsapp';
 
 const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
   start: runStart,
@@ -16,6 +17,7 @@ const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
   migrate: runMigrate,
   models: runModels,
   discord: runDiscord,
+  whatsapp: runWhatsApp,
   help: async () => printHelp(),
 };
 
@@ -30,14 +32,14 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(args);
 }
 
+// Every command is one run: exit when it is done, even if a library left a timer or socket behind
+// (discord.js can keep reconnecting after its client was destroyed).
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     if (ConfigError.isInstance(error)) console.error(error.message);
     else if (SwitchboardError.isInstance(error)) console.error(`${error.message} (${error.code})`);
     else console.error(`Switchboard stopped unexpectedly: ${describeError(error)}`);
-    process.exitCode = ConfigError.isInstance(error) ? 2 : 1;
+    process.exit(ConfigError.isInstance(error) ? 2 : 1);
   },
 );

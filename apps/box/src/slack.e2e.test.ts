@@ -1,5 +1,6 @@
-import { createSlackAdapter, encodeAddress } from '@switchboard/adapter-slack';
-import { createDeliveryEngine } from '@switchboard/chat';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type ControlMessage, createLogger, loadConfig } from '@switchboard/core';
 import { type FakeOpenAI, startFakeOpenAI } from '@switchboard/testkit/fake-openai';
 import {
@@ -34,6 +35,7 @@ describe.each(modes)('Slack through the whole box ($mode)', ({ mode }) => {
   let openai: FakeOpenAI;
   let box: Box;
   const controls: ControlMessage[] = [];
+  let workspace: string;
 
   const deliver = async (delivery: SlackDelivery, retry = 0): Promise<Ack> => {
     if (mode === 'HTTP') {
@@ -56,13 +58,15 @@ describe.each(modes)('Slack through the whole box ($mode)', ({ mode }) => {
   beforeAll(async () => {
     slack = await startFakeSlack();
     openai = await startFakeOpenAI({ defaultBehaviour: QUICK });
+    workspace = await mkdtemp(path.join(tmpdir(), 'slack-workspace-'));
     const env: Record<string, string> = {
       SWITCHBOARD_DATA_DIR: 'memory://',
+      SWITCHBOARD_WORKSPACE: workspace,
       OPENAI_BASE_URL: openai.url,
       OPENAI_MODELS: 'fake-model',
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_API_URL: slack.apiUrl,
-      SLACK_ALLOWED_USERS: 'U0ALICE',
+      SLACK_ALLOWED_USERS: 'U0ALICE,U0CAROL',
       ...(mode === 'HTTP'
         ? { SLACK_SIGNING_SECRET: slack.signingSecret }
         : { SLACK_APP_TOKEN: slack.appToken }),
@@ -75,6 +79,7 @@ describe.each(modes)('Slack through the whole box ($mode)', ({ mode }) => {
     await box?.stop();
     await openai?.close();
     await slack?.close();
+    await rm(workspace, { recursive: true, force: true });
   });
 
   it('acks a slash command at once while the model takes over 3 s, then streams the answer into a thread', async () => {
@@ -138,59 +143,60 @@ describe.each(modes)('Slack through the whole box ($mode)', ({ mode }) => {
     expect(await box.store.listTasks('slack:T0FAKE:C0RETRY:-', 10)).toHaveLength(1);
   });
 
-  it('round-trips an approval: buttons in the thread, a press through the box, the message updated with who decided', async () => {
-    // The agent has no risky tools yet, so the approval request is posted by a delivery engine driving
-    // a Slack adapter against the same fake; the press then goes through the whole box.
+  it('renders a real approval from a real tool call as blocks; only the requester decides, once', async () => {
+    const file = `note-${mode === 'HTTP' ? 'http' : 'socket'}.txt`;
+    openai.enqueue(
+      {
+        type: 'tool-calls',
+        calls: [{ name: 'write_file', arguments: { path: file, content: 'from slack' } }],
+      },
+      { type: 'text', text: 'Saved the note.', chunkSize: 8, delayMs: 5 },
+    );
     const thread = slackTs();
-    const poster = createSlackAdapter({
-      botToken: slack.botToken,
-      signingSecret: slack.signingSecret,
-      apiUrl: slack.apiUrl,
-      logger: silent,
-    });
-    const engine = createDeliveryEngine({ adapterFor: () => poster });
-    const requestId = 'slack:T0FAKE:approval-origin';
-    engine.open(
-      requestId,
-      encodeAddress({ team: 'T0FAKE', channel: 'C0GENERAL', thread, user: 'U0ALICE', request: requestId }),
-    );
-    await engine.accept(requestId, {
-      type: 'approval-request',
-      approvalId: `ap-${mode}`,
-      summary: 'Run `make deploy`?',
-      choices: ['approve', 'deny'],
-    });
+    await deliver(appMention({ text: '<@U0BOT> save a note', ts: thread, channel: 'C0GENERAL' }));
     const question = await slack.waitForMessage((m) => m.threadTs === thread && m.blocks !== undefined);
-    await engine.accept(requestId, { type: 'reply-end', text: 'Waiting for a decision.', meta: {} });
-    await engine.settled(requestId);
-    await engine.close();
+    expect(question.text).toContain(`write_file: write 10 bytes to ${file}`);
+    const values = JSON.stringify(question.blocks).match(/ap_[\w-]+:[a-z-]+/g) ?? [];
+    const approvalId = values[0]?.split(':')[0] ?? '';
+    expect(values).toEqual([
+      `${approvalId}:approve`,
+      `${approvalId}:allow-conversation`,
+      `${approvalId}:deny`,
+    ]);
+    await expect(readFile(path.join(workspace, file))).rejects.toThrow();
+    const press = (user: string, userName: string) =>
+      deliver(
+        blockActions({
+          message: { ts: question.ts, threadTs: thread, text: question.text, blocks: question.blocks ?? [] },
+          actionId: 'approval#0',
+          value: `${approvalId}:approve`,
+          label: 'Approve',
+          channel: 'C0GENERAL',
+          user,
+          userName,
+        }),
+      );
 
-    const ack = await deliver(
-      blockActions({
-        message: { ts: question.ts, threadTs: thread, text: question.text, blocks: question.blocks ?? [] },
-        actionId: 'approval#0',
-        value: `ap-${mode}:approve`,
-        label: 'Approve',
-      }),
-    );
-    expect(ack.ok).toBe(true);
-    await expect
-      .poll(() =>
-        controls.find(
-          (control) => control.type === 'approval-decided' && control.approvalId === `ap-${mode}`,
-        ),
-      )
-      .toEqual({
-        type: 'approval-decided',
-        approvalId: `ap-${mode}`,
-        choice: 'approve',
-        by: 'slack:U0ALICE',
-      });
+    // Carol may use the box but did not ask: the agent refuses her press and nothing runs.
+    expect((await press('U0CAROL', 'carol')).ok).toBe(true);
+    await slack.waitForMessage((m) => m.text.includes('Only the person who asked for this'));
+    expect(
+      controls.filter((control) => control.type === 'approval-decided' && control.approvalId === approvalId),
+    ).toEqual([]);
+    await expect(readFile(path.join(workspace, file))).rejects.toThrow();
+
+    const [first, second] = await Promise.all([press('U0ALICE', 'alice'), press('U0ALICE', 'alice')]);
+    expect([first.ok, second.ok]).toEqual([true, true]);
     const decided = await slack.waitForMessage(
       (m) => m.ts === question.ts && m.text.endsWith('approve by alice'),
     );
-    expect(decided.text).toBe('Run `make deploy`?\n\napprove by alice');
+    expect(decided.text).toContain(`write_file: write 10 bytes to ${file}`);
     expect(decided.blocks).toBeUndefined();
+    await finished((m) => m.threadTs === thread && m.text === 'Saved the note.');
+    expect(await readFile(path.join(workspace, file), 'utf8')).toBe('from slack');
+    expect(
+      controls.filter((control) => control.type === 'approval-decided' && control.approvalId === approvalId),
+    ).toEqual([{ type: 'approval-decided', approvalId, choice: 'approve', by: 'slack:U0ALICE' }]);
   });
 
   it('keeps streaming into one channel while another waits out a 429 on chat.update', async () => {

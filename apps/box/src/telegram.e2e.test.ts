@@ -1,7 +1,8 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { createTelegramAdapter } from '@switchboard/adapter-telegram';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { REFUSAL } from '@switchboard/agent';
-import { createDeliveryEngine } from '@switchboard/chat';
 import { type ControlMessage, conversationKey, createLogger, loadConfig } from '@switchboard/core';
 import { type FakeOpenAI, startFakeOpenAI } from '@switchboard/testkit/fake-openai';
 import {
@@ -65,11 +66,14 @@ describe('Telegram through the whole box (long polling)', () => {
   let box: Box;
   let alice: ReturnType<FakeTelegram['user']>;
   const controls: ControlMessage[] = [];
+  let workspace: string;
 
   beforeAll(async () => {
     fake = await startFakeTelegram();
     openai = await startFakeOpenAI({ defaultBehaviour: QUICK });
+    workspace = await mkdtemp(path.join(tmpdir(), 'telegram-workspace-'));
     const env = {
+      SWITCHBOARD_WORKSPACE: workspace,
       SWITCHBOARD_DATA_DIR: 'memory://',
       OPENAI_BASE_URL: openai.url,
       OPENAI_MODELS: 'fake-model',
@@ -85,6 +89,7 @@ describe('Telegram through the whole box (long polling)', () => {
     await box?.stop();
     await openai?.close();
     await fake?.close();
+    await rm(workspace, { recursive: true, force: true });
   });
 
   it('streams /ask in a private chat into drafts, then sends the final text', async () => {
@@ -160,49 +165,67 @@ describe('Telegram through the whole box (long polling)', () => {
     expect(fastAt).toBeLessThan(slowAt);
   }, 30_000);
 
-  it('round-trips an approval: keyboard, a press through the box, the message edited with who decided', async () => {
-    // The agent has no risky tools yet: a second adapter and a delivery engine post the approval request
-    // (an approval-request reply part) as the bot; the press then travels through the whole box.
-    const poster = createTelegramAdapter({ botToken: fake.token, apiRoot: fake.url });
-    const engine = createDeliveryEngine({ adapterFor: () => poster });
-    const origin = 'telegram:approval-origin';
-    engine.open(origin, { platform: 'telegram', data: { chatId: ALICE, chatType: 'private' } });
-    await engine.accept(origin, {
-      type: 'approval-request',
-      approvalId: 'ap-1',
-      summary: 'Delete /tmp/cache?',
-      choices: ['approve', 'deny'],
+  it('renders a real approval from a real tool call as a keyboard; a double press runs it once, and allows the tool for the chat', async () => {
+    openai.enqueue({
+      type: 'tool-calls',
+      calls: [{ name: 'write_file', arguments: { path: 'note.txt', content: 'from telegram' } }],
     });
+    fake.sendText({ from: alice, text: '/ask save a note' });
     const posted = await fake.waitFor(
       (call) =>
-        call.method === 'sendMessage' && call.ok === true && call.params['reply_markup'] !== undefined,
+        call.method === 'sendMessage' &&
+        call.ok === true &&
+        JSON.stringify(call.params['reply_markup'] ?? '').includes('approval:ap_'),
     );
     const message = posted.result as TgMessage;
-    expect(message.reply_markup?.inline_keyboard[0]?.map((button) => button.callback_data)).toEqual([
-      'approval:ap-1:approve',
-      'approval:ap-1:deny',
+    expect(message.text).toContain('write_file: write 13 bytes to note.txt');
+    const buttons = message.reply_markup?.inline_keyboard.flat() ?? [];
+    expect(buttons.map((button) => button.text.toLowerCase())).toEqual([
+      'approve',
+      'allow for this conversation',
+      'deny',
+    ]);
+    await expect(readFile(path.join(workspace, 'note.txt'))).rejects.toThrow();
+    const allow = buttons[1]?.callback_data ?? '';
+    const approvalId = allow.split(':')[1];
+    // Pressed twice: one press decides, the call runs once.
+    const presses = [
+      fake.pressButton({ from: alice, message, data: allow }),
+      fake.pressButton({ from: alice, message, data: allow }),
+    ];
+    const edited = await finalMessage(fake, ALICE, (text) => text.includes('allow-conversation by Alice'));
+    expect(edited.message_id).toBe(message.message_id);
+    expect(edited.reply_markup).toBeUndefined();
+    for (const press of presses)
+      await fake.waitFor(
+        (call) =>
+          call.method === 'answerCallbackQuery' &&
+          call.params['callback_query_id'] === press.callback_query?.id,
+      );
+    await finalMessage(fake, ALICE, (text) => text === 'Quick answer.');
+    expect(await readFile(path.join(workspace, 'note.txt'), 'utf8')).toBe('from telegram');
+    expect(
+      controls.filter((control) => control.type === 'approval-decided' && control.approvalId === approvalId),
+    ).toEqual([
+      { type: 'approval-decided', approvalId, choice: 'allow-conversation', by: `telegram:${ALICE}` },
     ]);
 
-    const press = fake.pressButton({ from: alice, message, data: 'approval:ap-1:approve' });
-    await fake.waitFor(
-      (call) =>
-        call.method === 'answerCallbackQuery' &&
-        call.ok === true &&
-        call.params['callback_query_id'] === press.callback_query?.id,
+    // "Allow for this conversation": the next write in this chat runs without asking.
+    const keyboards = () =>
+      fake.calls.filter((call) => JSON.stringify(call.params['reply_markup'] ?? '').includes('approval:ap_'));
+    const before = keyboards().length;
+    openai.enqueue(
+      {
+        type: 'tool-calls',
+        calls: [{ name: 'write_file', arguments: { path: 'second.txt', content: 'no question' } }],
+      },
+      { type: 'text', text: 'Saved again.', chunkSize: 6, delayMs: 5 },
     );
-    const edited = await finalMessage(fake, ALICE, (text) => text.includes('approve by Alice'));
-    expect(edited.message_id).toBe(message.message_id);
-    expect(edited.text).toBe('Delete /tmp/cache?\n\napprove by Alice');
-    expect(edited.reply_markup).toBeUndefined();
-    expect(controls).toContainEqual({
-      type: 'approval-decided',
-      approvalId: 'ap-1',
-      choice: 'approve',
-      by: `telegram:${ALICE}`,
-    });
-    await engine.accept(origin, { type: 'reply-end', text: 'done', meta: {} });
-    await engine.close();
-  });
+    fake.sendText({ from: alice, text: '/ask save another note' });
+    await finalMessage(fake, ALICE, (text) => text === 'Saved again.');
+    expect(await readFile(path.join(workspace, 'second.txt'), 'utf8')).toBe('no question');
+    expect(keyboards()).toHaveLength(before);
+  }, 20_000);
 
   it('refuses an unknown user once, with zero model calls', async () => {
     const stranger = fake.user(999, 'Mallory');

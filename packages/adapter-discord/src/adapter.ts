@@ -2,16 +2,16 @@ import {
   type ChatAdapter,
   COMMANDS,
   type CommandSpec,
+  type ConnectionStatus,
   createLogger,
   deferred,
   describeError,
   type EventSink,
-  type OutboundMessage,
   PlatformError,
   type ReplyAddress,
   type ReplyPart,
   type SentMessage,
-  SwitchboardError,
+  sleep,
 } from '@switchboard/core';
 import { type Client, Events } from 'discord.js';
 import { type DiscordAddress, readAddress } from './address';
@@ -19,14 +19,14 @@ import { DEFAULT_BACKOFF, IdentifyBackoff } from './backoff';
 import { createClient } from './client';
 import { slashCommands } from './commands';
 import { CustomIds } from './custom-id';
-import { FATAL_CLOSE_CODES, fatalGatewayError } from './errors';
-import { buttonRows, MAX_LENGTH, truncate } from './format';
+import { FATAL_CLOSE_CODES, fatalGatewayError, isRefusal, loginError } from './errors';
+import { MAX_LENGTH, truncate } from './format';
 import { Ingress } from './gateway';
 import type { DiscordAdapterOptions } from './options';
-import { RateLimitPacer } from './pacer';
-import { RecentIds } from './recent';
-import { DiscordApi, EPHEMERAL, type MessageBody } from './send';
-import { type MessageRef, ReplySession } from './stream';
+import { DiscordRateGate, RateLimitPacer } from './pacer';
+import { keepConnecting } from './reconnect';
+import { ReplyTargets } from './reply-targets';
+import { DiscordApi, EPHEMERAL } from './send';
 
 const TOKEN_LIFETIME_MS = 15 * 60_000;
 
@@ -41,14 +41,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   const pacer = new RateLimitPacer();
   const backoff = new IdentifyBackoff(options.backoff ?? DEFAULT_BACKOFF);
   const customIds = new CustomIds();
-  const owners = new Set(options.owners ?? []);
   const tokenLifetimeMs = options.tokenLifetimeMs ?? TOKEN_LIFETIME_MS;
   const tokenSafetyMs = options.tokenSafetyMs ?? 60_000;
   let client: Client | undefined;
   let api: DiscordApi | undefined;
   let sink: EventSink | undefined;
-  /** Interactions whose deferred original the post primitive has used (bounded). */
-  const originals = new RecentIds(10_000);
+  /** Slash commands whose acknowledgement has not reached Discord yet: replies wait for it. */
+  const acknowledgements = new Map<string, Promise<void>>();
+  const acknowledgedFirst = async (address: DiscordAddress) => {
+    if (address.kind === 'interaction') await acknowledgements.get(address.interactionId);
+  };
 
   const connected = (): DiscordApi => {
     if (api === undefined) {
@@ -61,25 +63,29 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     }
     return api;
   };
-  const sessionDeps = () => ({ api: connected(), customIds, logger, now, tokenLifetimeMs, tokenSafetyMs });
-  const sent = (address: ReplyAddress, ref: MessageRef | undefined): SentMessage => ({
-    platform: 'discord',
-    id: ref === undefined ? 'none' : ref.via === 'original' ? '@original' : ref.id,
-    address,
-    data: ref === undefined ? {} : { ...ref },
+  const targets = new ReplyTargets({
+    api: connected,
+    customIds,
+    now,
+    tokenLifetimeMs,
+    tokenSafetyMs,
+    acknowledged: acknowledgedFirst,
   });
   const tokenUsable = (address: DiscordAddress) =>
     address.kind !== 'message' && now() < address.receivedAt + tokenLifetimeMs - tokenSafetyMs;
-  const bodyOf = (message: OutboundMessage, address: DiscordAddress): MessageBody => ({
-    content: truncate(message.text, MAX_LENGTH),
-    ...(message.buttons?.length
-      ? { components: buttonRows(message.buttons, (button) => customIds.encode(button, address.userId)) }
-      : message.final
-        ? { components: [] }
-        : {}),
-  });
+
+  let status: ConnectionStatus = { state: 'connecting' };
+  const lifetime = new AbortController();
+  const firstAttemptTimeoutMs = options.firstAttemptTimeoutMs ?? 30_000;
+
+  const retrying = (reason: string, attempts: number) => {
+    if (status.state === 'stopped' || status.state === 'failed') return;
+    status = { state: 'retrying', reason, attempts };
+  };
 
   const stop = async () => {
+    status = { state: 'stopped' };
+    lifetime.abort();
     sink = undefined;
     const running = client;
     client = undefined;
@@ -87,143 +93,171 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     await running?.destroy();
   };
 
-  const adapter: ChatAdapter = {
-    platform: 'discord',
-    limits: { maxLength: MAX_LENGTH, minEditIntervalMs: 1000, canEdit: true, maxButtons: 25 },
-
-    async start(eventSink, signal) {
-      const instance = createClient({
-        apiUrl: options.apiUrl ?? 'https://discord.com/api',
-        messageContent: options.messageContent ?? false,
-        backoff,
-        pacer,
-        restTimeoutMs: options.restTimeoutMs ?? 15_000,
-      });
-      const instanceApi = new DiscordApi(instance.rest, pacer);
-      const ingress = new Ingress({
-        api: instanceApi,
-        logger,
-        now,
-        customIds,
-        owners,
-        models: options.models ?? (() => []),
-        sink: () => sink,
-      });
-      const fatal = deferred<never>();
-      let started = false;
-      instance.on(Events.Raw, (packet: unknown) => ingress.onRaw(packet));
-      instance.on(Events.ShardReady, () => backoff.succeeded());
-      instance.on(Events.ShardResume, () => backoff.succeeded());
-      instance.on(Events.ShardError, (error) =>
-        logger.warn({ err: describeError(error) }, 'discord: gateway connection error'),
-      );
-      instance.on(Events.ShardReconnecting, () => logger.debug('discord: gateway reconnecting'));
-      instance.on(Events.Error, (error) =>
-        logger.warn({ err: describeError(error) }, 'discord: client error'),
-      );
-      instance.on(Events.ShardDisconnect, (event) => {
-        if (!FATAL_CLOSE_CODES.has(event.code)) return;
-        const error = fatalGatewayError(event.code);
-        logger.error({ code: error.code, closeCode: event.code }, error.message);
-        if (!started) fatal.reject(error);
-        else {
-          options.onFatal?.(error);
-          if (client === instance) void stop();
-        }
-      });
-      fatal.promise.catch(() => {});
-      client = instance;
-      api = instanceApi;
-      sink = eventSink;
-      const ready = new Promise<void>((resolve) => instance.once(Events.ClientReady, () => resolve()));
+  /**
+   * One connection: a fresh client, login, and the gateway's READY. Resolves once connected; rejects
+   * with the operator's error when Discord refused the token or an intent (retrying cannot help) or
+   * with the transport's error when Discord could not be reached. A failed attempt destroys its client.
+   */
+  const attempt = async (): Promise<void> => {
+    const instance = createClient({
+      apiUrl: options.apiUrl ?? 'https://discord.com/api',
+      messageContent: options.messageContent ?? false,
+      backoff,
+      pacer,
+      restTimeoutMs: options.restTimeoutMs ?? 15_000,
+    });
+    const instanceApi = new DiscordApi(instance.rest, pacer);
+    const ingress = new Ingress({
+      api: instanceApi,
+      logger,
+      now,
+      customIds,
+      models: options.models ?? (() => []),
+      sink: () => sink,
+      acknowledging: (interactionId, acknowledged) => {
+        acknowledgements.set(interactionId, acknowledged);
+        void acknowledged.finally(() => acknowledgements.delete(interactionId));
+      },
+    });
+    const fatal = deferred<never>();
+    let started = false;
+    instance.on(Events.Raw, (packet: unknown) => ingress.onRaw(packet));
+    const connected = () => {
+      backoff.succeeded();
+      if (started && client === instance && status.state !== 'stopped') status = { state: 'connected' };
+    };
+    instance.on(Events.ShardReady, connected);
+    instance.on(Events.ShardResume, connected);
+    instance.on(Events.ShardError, (error) =>
+      logger.warn({ err: describeError(error) }, 'discord: gateway connection error'),
+    );
+    instance.on(Events.ShardReconnecting, () => {
+      logger.debug('discord: gateway reconnecting');
+      if (started && client === instance) retrying('the gateway connection dropped; reconnecting', 1);
+    });
+    instance.on(Events.Error, (error) => logger.warn({ err: describeError(error) }, 'discord: client error'));
+    instance.on(Events.ShardDisconnect, (event) => {
+      if (!FATAL_CLOSE_CODES.has(event.code)) return;
+      const error = fatalGatewayError(event.code);
+      logger.error({ code: error.code, closeCode: event.code }, error.message);
+      if (!started) fatal.reject(error);
+      else if (client === instance) {
+        status = { state: 'failed', reason: error.message };
+        options.onFatal?.(error);
+        void stop().then(() => {
+          status = { state: 'failed', reason: error.message };
+        });
+      }
+    });
+    fatal.promise.catch(() => {});
+    client = instance;
+    api = instanceApi;
+    const ready = new Promise<void>((resolve) => instance.once(Events.ClientReady, () => resolve()));
+    try {
+      await Promise.race([instance.login(options.botToken).then(() => ready), fatal.promise]);
+    } catch (error) {
+      if (client === instance) {
+        client = undefined;
+        api = undefined;
+      }
+      await instance.destroy().catch(() => {});
+      throw loginError(error);
+    }
+    if (lifetime.signal.aborted) return;
+    started = true;
+    status = { state: 'connected' };
+    logger.info({ botId: ingress.botId }, 'discord: connected to the gateway');
+    if (options.registerCommands !== false) {
       try {
-        await Promise.race([instance.login(options.botToken).then(() => ready), fatal.promise]);
+        await adapter.registerCommands?.(COMMANDS);
       } catch (error) {
-        await stop();
-        if ((error as { code?: unknown }).code === 'TokenInvalid') throw fatalGatewayError('token');
-        if (error instanceof SwitchboardError) throw error;
-        throw new SwitchboardError(
-          'discord_login_failed',
-          `Could not connect to Discord: ${describeError(error)}`,
-          { cause: error },
+        logger.warn(
+          { err: describeError(error) },
+          'discord: could not register slash commands (invite the bot with the applications.commands scope)',
         );
       }
-      started = true;
+    }
+  };
+
+  const adapter: ChatAdapter = {
+    platform: 'discord',
+    limits: { maxLength: MAX_LENGTH, minEditIntervalMs: 300, canEdit: true, maxButtons: 25, footer: true },
+
+    async start(eventSink, signal) {
+      sink = eventSink;
+      status = { state: 'connecting' };
       signal.addEventListener('abort', () => void stop(), { once: true });
-      logger.info({ botId: ingress.botId }, 'discord: connected to the gateway');
-      if (options.registerCommands !== false) {
-        try {
-          await adapter.registerCommands?.(COMMANDS);
-        } catch (error) {
-          logger.warn(
-            { err: describeError(error) },
-            'discord: could not register slash commands (invite the bot with the applications.commands scope)',
-          );
-        }
+      const first = attempt();
+      first.catch(() => {});
+      const outcome = await Promise.race([
+        first.then(
+          () => 'connected' as const,
+          (error: unknown) => error,
+        ),
+        sleep(firstAttemptTimeoutMs, lifetime.signal).then(
+          () => 'slow' as const,
+          () => 'stopped' as const,
+        ),
+      ]);
+      if (outcome === 'connected' || outcome === 'stopped') return;
+      if (isRefusal(outcome)) {
+        status = { state: 'failed', reason: outcome.message };
+        throw outcome;
       }
+      const reason =
+        outcome === 'slow'
+          ? `Discord's gateway did not answer within ${Math.round(firstAttemptTimeoutMs / 1000)} s`
+          : describeError(outcome);
+      retrying(reason, 1);
+      logger.warn({ reason }, 'discord not reachable at start; retrying in the background');
+      void keepConnecting(outcome === 'slow' ? first : Promise.reject(outcome), {
+        attempt,
+        isRefusal,
+        signal: lifetime.signal,
+        onRetrying: (why, attempts) => {
+          retrying(why, attempts);
+          logger.warn({ attempts, reason: why }, 'discord not reachable; retrying');
+        },
+        onRefused: (error) => {
+          status = { state: 'failed', reason: error.message };
+          logger.error({ code: error.code }, error.message);
+        },
+      });
     },
 
+    status: () => status,
+
+    /**
+     * Native only for the answer to a button press: its `reply-end` sets the pressed message to
+     * `decided` (buttons removed), its `error` reaches only the presser. Every other reply is declined
+     * before any part is read, so the delivery engine posts and edits it.
+     */
     async stream(
       to: ReplyAddress,
       parts: AsyncIterable<ReplyPart>,
       signal?: AbortSignal,
     ): Promise<SentMessage | null> {
       const address = readAddress(to);
-      if (address.kind === 'action') {
-        for await (const part of parts) {
-          if (part.type === 'error' && tokenUsable(address)) {
-            const body = { content: truncate(`⚠️ ${part.message}`), flags: EPHEMERAL };
-            await connected().followUp(address.applicationId, address.token, body).run(signal);
-          }
-          if (part.type === 'error' || part.type === 'reply-end') break;
+      if (address.kind !== 'action') return null;
+      for await (const part of parts) {
+        if (part.type === 'error' && tokenUsable(address)) {
+          const body = { content: truncate(`⚠️ ${part.message}`), flags: EPHEMERAL };
+          await connected().followUp(address.applicationId, address.token, body).run(signal);
         }
-        return sent(to, { via: 'original' });
+        if (part.type === 'reply-end' && address.decided !== undefined && tokenUsable(address)) {
+          const body = { content: address.decided, components: [] };
+          await connected().editOriginal(address.applicationId, address.token, body).run(signal);
+        }
+        if (part.type === 'error' || part.type === 'reply-end') break;
       }
-      const ref = await new ReplySession(address, sessionDeps()).run(parts, signal);
-      return sent(to, ref);
+      return { platform: 'discord', id: '@original', address: to, data: { via: 'original' } };
     },
 
-    async post(to, message, signal) {
-      const address = readAddress(to);
-      const body = bodyOf(message, address);
-      const rest = connected();
-      if (address.kind !== 'message' && tokenUsable(address)) {
-        if (address.kind === 'interaction' && !originals.seen(address.interactionId)) {
-          await rest.editOriginal(address.applicationId, address.token, body).run(signal);
-          return sent(to, { via: 'original' });
-        }
-        const posted = await rest.followUp(address.applicationId, address.token, body).run(signal);
-        return sent(to, { via: 'followup', id: posted.id });
-      }
-      const reference =
-        address.kind === 'message'
-          ? { message_reference: { message_id: address.messageId, fail_if_not_exists: false } }
-          : {};
-      const posted = await rest.createMessage(address.channelId, { ...body, ...reference }).run(signal);
-      return sent(to, { via: 'channel', id: posted.id, channelId: posted.channel_id });
-    },
+    post: (to, message, signal) => targets.post(to, message, signal),
 
-    async edit(message, outbound, signal) {
-      const address = readAddress(message.address);
-      const body = bodyOf(outbound, address);
-      const data = message.data ?? {};
-      const rest = connected();
-      if (data['via'] === 'channel') {
-        await rest.editMessage(String(data['channelId']), message.id, body).run(signal);
-        return;
-      }
-      if (address.kind === 'message' || !tokenUsable(address)) {
-        throw new PlatformError({
-          code: 'discord_token_expired',
-          message: 'The interaction token expired; post a new message instead.',
-          method: 'edit',
-          retryable: false,
-        });
-      }
-      if (data['via'] === 'original')
-        await rest.editOriginal(address.applicationId, address.token, body).run(signal);
-      else await rest.editFollowUp(address.applicationId, address.token, message.id, body).run(signal);
-    },
+    edit: (message, outbound, signal) => targets.edit(message, outbound, signal),
+
+    rateGate: new DiscordRateGate(pacer),
 
     async typing(to, signal) {
       await connected().typing(readAddress(to).channelId).run(signal);

@@ -2,8 +2,9 @@ import { PlatformError, type ReplyAddress } from '@switchboard/core';
 
 /**
  * Where a reply goes, as JSON (it rides the bus). `interaction`: a slash command, answered through its
- * token until the token nears expiry, then in the channel. `action`: a button press, already answered by
- * updating the message in place. `message`: a mention or DM, answered in the channel.
+ * token until the token nears expiry, then in the channel. `action`: a button press, acknowledged at once;
+ * the agent's `reply-end` sets the message to `decided` (buttons removed), its `error` reaches only the
+ * presser. `message`: a mention or DM, answered in the channel.
  */
 export type DiscordAddress =
   | {
@@ -16,6 +17,8 @@ export type DiscordAddress =
       readonly userId: string;
       /** The adapter clock's time when the interaction arrived; its token works 15 minutes from then. */
       readonly receivedAt: number;
+      /** `action` only: the pressed message's content once the press is accepted. */
+      readonly decided?: string;
     }
   | {
       readonly kind: 'message';
@@ -68,6 +71,7 @@ export function readAddress(to: ReplyAddress): DiscordAddress {
       token: data['token'],
       applicationId: data['applicationId'],
       ...base,
+      ...(typeof data['decided'] === 'string' ? { decided: data['decided'] } : {}),
     };
   }
   throw bad();

@@ -1,7 +1,7 @@
 import type { InboundEvent } from '@switchboard/core';
 import type { Disruption, FakeInteraction } from '@switchboard/testkit/fake-discord';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness';
+import { type Harness, startHarness } from '../test/harness';
 
 /** A small deterministic PRNG, so a failing run can be repeated with its seed. */
 function random(seed: number): () => number {

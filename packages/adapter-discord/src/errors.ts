@@ -1,5 +1,14 @@
-import { PlatformError, SwitchboardError } from '@switchboard/core';
+import { describeError, PlatformError, SwitchboardError } from '@switchboard/core';
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+
+/** Codes of the errors after which retrying cannot help: the operator must change a setting. */
+const REFUSALS = new Set([
+  'discord_token_rejected',
+  'discord_intent_disallowed',
+  'discord_intent_invalid',
+  'discord_gateway_fatal',
+  'discord_login_refused',
+]);
 
 /**
  * A discord.js failure as a PlatformError. Rate limits carry `retryAfterMs`. The request URL is never
@@ -81,4 +90,31 @@ export function fatalGatewayError(code: number | 'token'): SwitchboardError {
     'discord_gateway_fatal',
     `Discord closed the gateway with code ${code}, after which reconnecting cannot help.`,
   );
+}
+
+/** True for an error a new login attempt cannot fix (a refused token, intent or request). */
+export function isRefusal(error: unknown): error is SwitchboardError {
+  return SwitchboardError.isInstance(error) && REFUSALS.has(error.code);
+}
+
+/**
+ * A failed login as the operator's error: a refused token (`TokenInvalid`, HTTP 401) or any other
+ * 4xx answer is a refusal; network failures, timeouts and 5xx answers mean Discord could not be
+ * reached (`discord_unreachable`), which the adapter retries.
+ */
+export function loginError(error: unknown): SwitchboardError {
+  if (SwitchboardError.isInstance(error) && error.code.startsWith('discord_')) return error;
+  if ((error as { code?: unknown }).code === 'TokenInvalid') return fatalGatewayError('token');
+  if (error instanceof DiscordAPIError && error.status === 401) return fatalGatewayError('token');
+  if (error instanceof DiscordAPIError && error.status < 500) {
+    return new SwitchboardError(
+      'discord_login_refused',
+      `Discord refused the bot's login (HTTP ${error.status}, code ${error.code}). Check DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID in the Developer Portal.`,
+      { cause: error },
+    );
+  }
+  const reason = error instanceof HTTPError ? `HTTP ${error.status}` : describeError(error);
+  return new SwitchboardError('discord_unreachable', `Discord could not be reached (${reason}).`, {
+    cause: error,
+  });
 }

@@ -1,5 +1,6 @@
 import { COMMANDS, type CommandSpec, type InboundEvent, parseCommand } from '@switchboard/core';
 import { type DiscordAddress, toReplyAddress } from './address';
+import type { PressReading } from './buttons';
 import type { DiscordInteraction, DiscordMessage, DiscordUser } from './parse';
 
 type Command = Extract<DiscordInteraction, { kind: 'command' }>;
@@ -12,16 +13,18 @@ const conversation = (channelId: string, guildId: string | undefined) => ({
   direct: guildId === undefined,
 });
 
-const author = (user: DiscordUser, roles: readonly string[]) => ({
+const author = (user: DiscordUser, roles: readonly string[], admin = false) => ({
   platformUserId: user.id,
   displayName: user.displayName,
   ...(roles.length > 0 ? { roles } : {}),
+  ...(admin ? { admin } : {}),
 });
 
 function interactionAddress(
   interaction: DiscordInteraction,
   kind: 'interaction' | 'action',
   receivedAt: number,
+  decided?: string,
 ): DiscordAddress {
   return {
     kind,
@@ -32,6 +35,7 @@ function interactionAddress(
     guildId: interaction.guildId ?? null,
     userId: interaction.user.id,
     receivedAt,
+    ...(decided === undefined ? {} : { decided }),
   };
 }
 
@@ -58,20 +62,23 @@ export function commandEvent(interaction: Command, receivedAt: number): InboundE
   };
 }
 
-/** A button press as an `action` event. */
+/**
+ * A button press as an `action` event: who pressed (an admin or not), whose request showed the button,
+ * and in the reply address how the message reads once the agent accepts the press.
+ */
 export function actionEvent(
   press: Press,
-  action: { id: string; value: string },
+  reading: Extract<PressReading, { kind: 'pass' }>,
   receivedAt: number,
 ): InboundEvent {
   return {
     id: `discord:${press.id}`,
     kind: 'action',
     conversation: conversation(press.channelId, press.guildId),
-    author: author(press.user, press.roles),
+    author: author(press.user, press.roles, reading.admin),
     text: '',
-    action,
-    reply: toReplyAddress(interactionAddress(press, 'action', receivedAt)),
+    action: reading.action,
+    reply: toReplyAddress(interactionAddress(press, 'action', receivedAt, reading.decided)),
     receivedAt: new Date(receivedAt).toISOString(),
   };
 }

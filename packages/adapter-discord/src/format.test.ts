@@ -1,48 +1,7 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CustomIds } from './custom-id';
-import { footerEmbed, splitMessage } from './format';
+import { footerEmbed } from './format';
 import { laneOf, RateLimitPacer } from './pacer';
-
-describe('splitMessage', () => {
-  it('keeps short text whole and cuts long text at line breaks', () => {
-    expect(splitMessage('hello')).toEqual([{ content: 'hello', start: 0, end: 5 }]);
-    const text = `${'a'.repeat(1500)}\n${'b'.repeat(1500)}`;
-    expect(splitMessage(text).map((chunk) => chunk.content)).toEqual(['a'.repeat(1500), 'b'.repeat(1500)]);
-  });
-
-  it('closes a code block at a cut and reopens it with its language', () => {
-    const code = Array.from(
-      { length: 120 },
-      (_, index) => `const line${index} = ${index}; // some code here`,
-    ).join('\n');
-    const chunks = splitMessage(`Here:\n\`\`\`ts\n${code}\n\`\`\`\nDone.`);
-    expect(chunks.length).toBeGreaterThan(1);
-    expect(chunks[0]?.content.endsWith('\n```')).toBe(true);
-    expect(chunks[1]?.content.startsWith('```ts\n')).toBe(true);
-  });
-
-  it('never exceeds 2,000 characters, loses nothing, and never changes a chunk once text is appended', () => {
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('\n', ' ', '```js\n', '\n```\n', '😀')),
-          { maxLength: 60 },
-        ),
-        (pieces) => {
-          const text = pieces.join('');
-          const chunks = splitMessage(text);
-          for (const chunk of chunks) expect(chunk.content.length).toBeLessThanOrEqual(2000);
-          const covered = chunks.map((chunk) => text.slice(chunk.start, chunk.end)).join('');
-          expect(covered.replace(/[\n ]/g, '')).toBe(text.replace(/[\n ]/g, ''));
-          const longer = splitMessage(`${text}${'z'.repeat(2500)}`);
-          for (const [index, chunk] of chunks.slice(0, -1).entries()) expect(longer[index]).toEqual(chunk);
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-});
 
 describe('footerEmbed', () => {
   it('tells model, tokens, cost and time', () => {

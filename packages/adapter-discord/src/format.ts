@@ -1,55 +1,10 @@
-import type { Button, ReplyMeta } from '@switchboard/core';
+import { type Button, decodeApprovalAction, type ReplyMeta } from '@switchboard/core';
 
 /** Discord's content limit per message. */
 export const MAX_LENGTH = 2000;
 
 /** Every message the adapter sends pings nobody: no @everyone, no roles, no users. */
 export const NO_MENTIONS = { parse: [] as string[] } as const;
-
-/** One message's worth of a longer text: what to show, and which characters of the text it covers. */
-export interface Chunk {
-  readonly content: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-const FENCE = /^\s*(```+|~~~+)/;
-
-/**
- * Split `text` into messages of at most `max` characters, preferring line breaks, then spaces. A code
- * block cut in two is closed at the end of one message and reopened (same language) in the next. A
- * chunk's content depends only on the text before its end, so streamed chunks never change once full.
- */
-export function splitMessage(text: string, max: number = MAX_LENGTH): Chunk[] {
-  const chunks: Chunk[] = [];
-  let position = 0;
-  let openFence: string | undefined;
-  while (position < text.length) {
-    const prefix = openFence === undefined ? '' : `${openFence}\n`;
-    const rest = text.slice(position);
-    if (prefix.length + rest.length <= max) {
-      chunks.push({ content: prefix + rest, start: position, end: text.length });
-      break;
-    }
-    const budget = max - prefix.length - 4;
-    const window = text.slice(position, position + budget);
-    let cut = window.lastIndexOf('\n');
-    if (cut < budget / 2) cut = window.lastIndexOf(' ');
-    if (cut < budget / 2) cut = budget;
-    const code = text.charCodeAt(position + cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-    const piece = text.slice(position, position + cut);
-    for (const line of piece.split('\n')) {
-      const fence = FENCE.exec(line);
-      if (fence) openFence = openFence === undefined ? line.trim() : undefined;
-    }
-    const closing = openFence === undefined ? '' : '\n```';
-    chunks.push({ content: prefix + piece + closing, start: position, end: position + cut });
-    position += cut;
-    if (text[position] === '\n' || text[position] === ' ') position += 1;
-  }
-  return chunks;
-}
 
 /** Cut a text to Discord's limit, marking the cut. */
 export function truncate(text: string, max: number = MAX_LENGTH): string {
@@ -75,7 +30,7 @@ export function footerEmbed(meta: ReplyMeta): { footer: { text: string }; color:
 function styleFor(button: Button): number {
   if (button.style === 'danger') return 4;
   if (button.style === 'primary') return 3;
-  const choice = button.value.slice(button.value.lastIndexOf(':') + 1).toLowerCase();
+  const choice = decodeApprovalAction(button)?.choice.toLowerCase() ?? '';
   if (['approve', 'yes', 'allow', 'ok'].includes(choice)) return 3;
   if (['deny', 'no', 'reject', 'cancel'].includes(choice)) return 4;
   return 2;
@@ -90,7 +45,7 @@ export function buttonRows(buttons: readonly Button[], customId: (button: Button
       components: buttons.slice(index, index + 5).map((button) => ({
         type: 2,
         style: styleFor(button),
-        label: truncate(button.label, 80),
+        label: truncate(choiceLabel(button.label), 80),
         custom_id: customId(button),
       })),
     });
@@ -103,22 +58,7 @@ export function choiceLabel(choice: string): string {
   return choice.length === 0 ? choice : choice[0]?.toUpperCase() + choice.slice(1);
 }
 
-/** The buttons for an approval request's choices. */
-export function approvalButtons(approvalId: string, choices: readonly string[]): Button[] {
-  return choices.map((choice) => ({
-    id: 'approval',
-    value: `${approvalId}:${choice}`,
-    label: choiceLabel(choice),
-  }));
-}
-
-/** The message text of an approval request. */
-export function approvalText(summary: string): string {
-  return truncate(`**Approval needed**\n${summary}`);
-}
-
 /** The line an approval message gets once someone decided. */
-export function decisionLine(value: string, displayName: string): string {
-  const choice = value.slice(value.lastIndexOf(':') + 1);
+export function decisionLine(choice: string, displayName: string): string {
   return `**${choiceLabel(choice)}** by ${displayName}`;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness';
+import { type Harness, startHarness } from '../test/harness';
 
 const EVENT_TYPES = [
   'INTERACTION_CREATE',

@@ -4,13 +4,13 @@ import {
   type InboundEvent,
   type Logger,
   PlatformError,
+  RecentIds,
 } from '@switchboard/core';
-import { judgePress } from './buttons';
+import { readPress } from './buttons';
 import { modelChoices } from './commands';
 import type { CustomIds } from './custom-id';
 import { actionEvent, commandEvent, messageEvent } from './events';
 import { type DiscordInteraction, parseInteraction, parseMessage, parseReady } from './parse';
-import { RecentIds } from './recent';
 import { Callback, type DiscordApi, EPHEMERAL } from './send';
 
 /** What the ingress needs from the adapter. */
@@ -19,11 +19,14 @@ export interface IngressDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly customIds: CustomIds;
-  /** Discord user ids of the box's owners (they may decide any approval). */
-  readonly owners: ReadonlySet<string>;
   readonly models: () => readonly string[];
   /** The sink while the adapter runs; undefined before start and after stop. */
   readonly sink: () => EventSink | undefined;
+  /**
+   * Called as a slash command is handed to the sink, with a promise that settles once Discord has the
+   * interaction's acknowledgement; replies to it wait for that (see {@link Ingress}).
+   */
+  readonly acknowledging?: (interactionId: string, acknowledged: Promise<void>) => void;
 }
 
 /** Dispatches discord.js itself still handles: it needs them to keep its session. */
@@ -102,27 +105,55 @@ export class Ingress {
       return;
     }
     if (interaction.kind === 'button') {
-      const verdict = judgePress(interaction, this.deps.customIds, this.deps.owners);
-      if (verdict.kind === 'refuse') {
+      const reading = readPress(interaction, this.deps.customIds);
+      if (reading.kind === 'unknown') {
         await api
           .callback(interaction.id, interaction.token, Callback.Reply, {
-            content: verdict.message,
+            content: reading.message,
             flags: EPHEMERAL,
           })
           .run();
         return;
       }
-      await api
-        .callback(interaction.id, interaction.token, Callback.UpdateMessage, {
-          content: verdict.content,
-          components: [],
-        })
-        .run();
-      await this.#hand(sink, actionEvent(interaction, verdict.action, receivedAt), interaction);
+      await api.callback(interaction.id, interaction.token, Callback.DeferUpdate).run();
+      await this.#hand(sink, actionEvent(interaction, reading, receivedAt), interaction);
       return;
     }
-    await api.callback(interaction.id, interaction.token, Callback.Defer).run();
-    await this.#hand(sink, commandEvent(interaction, receivedAt), interaction);
+    await this.#command(sink, commandEvent(interaction, receivedAt), interaction);
+  }
+
+  /**
+   * A slash command is recorded first (the sink commits it to the box's inbox) and acknowledged (a
+   * deferred reply) only then, so a crash between the two can never lose a request Discord was told
+   * arrived (ADR 0030). Replies the box sends meanwhile wait for the acknowledgement. When the box
+   * could not take it, the first response says so instead.
+   */
+  async #command(sink: EventSink, event: InboundEvent, interaction: DiscordInteraction): Promise<void> {
+    const { api, logger } = this.deps;
+    let acknowledge: (() => void) | undefined;
+    const acknowledged = new Promise<void>((resolve) => {
+      acknowledge = resolve;
+    });
+    this.deps.acknowledging?.(interaction.id, acknowledged);
+    let note: string | undefined;
+    try {
+      const result = await sink(event);
+      if (result.status === 'ignored') note = result.reason;
+      if (result.status === 'duplicate')
+        logger.info({ eventId: event.id }, 'discord: duplicate event dropped by the bus');
+    } catch (error) {
+      logger.error(
+        { eventId: event.id, err: describeError(error) },
+        'discord: the box could not take an event',
+      );
+      note = 'The box could not take this request right now. Please try again in a moment.';
+    }
+    try {
+      if (note === undefined) await api.callback(interaction.id, interaction.token, Callback.Defer).run();
+      else await api.callback(interaction.id, interaction.token, Callback.Reply, { content: note }).run();
+    } finally {
+      acknowledge?.();
+    }
   }
 
   /** Hand an event to the sink; tell the user when it could not be taken. */

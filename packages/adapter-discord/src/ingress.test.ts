@@ -1,7 +1,7 @@
 import { COMMANDS, type ReplyPart } from '@switchboard/core';
 import { ADMINISTRATOR } from '@switchboard/testkit/fake-discord';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness';
+import { type Harness, startHarness } from '../test/harness';
 
 const CALLBACK = 'POST /interactions/:id/:token/callback';
 
@@ -148,6 +148,7 @@ describe('Discord ingress', () => {
     const later = fake.slashCommand('ask', { prompt: 'after the resume' });
     await harness.nextEvent();
     expect(fake.gateway.resumes).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => later.responses.length).toBe(1);
     expect(interaction.responses).toHaveLength(1);
     expect(interaction.duplicateResponses).toHaveLength(0);
     expect(later.responses).toHaveLength(1);
@@ -157,17 +158,14 @@ describe('Discord ingress', () => {
     ]);
   });
 
-  it('tells the user when the box ignores a request', async () => {
+  it('tells the user when the box ignores a request, in its first response', async () => {
     harness = await startHarness({
       sinkResult: () => ({ status: 'ignored', reason: 'Switchboard is not taking requests here.' }),
     });
     const { fake } = harness;
     const interaction = fake.slashCommand('ask', { prompt: 'hello' });
-    await fake.waitFor(
-      (call) =>
-        call.route === 'PATCH /webhooks/:app/:token/messages/@original' &&
-        call.interactionId === interaction.id,
-    );
+    await expect.poll(() => interaction.responses.length).toBe(1);
+    expect(interaction.responses[0]?.type).toBe(4);
     expect(fake.transcript(interaction)[0]?.object.content).toBe('Switchboard is not taking requests here.');
   });
 });
@@ -204,11 +202,7 @@ describe('Discord approval buttons', () => {
     harness = await startHarness();
     const { interaction, prompt } = await approvalMessage(harness);
     const transcript = harness.fake.transcript(interaction).map((message) => message.object.content);
-    expect(transcript).toEqual([
-      'I will run a command.',
-      '**Approval needed**\nRun `rm -rf ./logs`?',
-      'Done: logs deleted.',
-    ]);
+    expect(transcript).toEqual(['I will run a command.', 'Run `rm -rf ./logs`?', 'Done: logs deleted.']);
     const buttons = (
       prompt.object.components[0] as { components: { label: string; style: number; custom_id: string }[] }
     ).components;
@@ -238,14 +232,14 @@ describe('Discord approval buttons', () => {
     await harness.reply(event, parts());
     const transcript = fake.transcript(interaction);
     expect(transcript.map((message) => message.object.content)).toEqual([
-      '**Approval needed**\nDeploy to production?',
+      'Deploy to production?',
       'Deployed.',
     ]);
     expect(transcript.map((message) => message.via)).toEqual(['original', 'followup']);
     expect(transcript[0]?.object.components).toHaveLength(1);
   });
 
-  it('lets the requester decide: the message updates in place with who decided, and the action goes on', async () => {
+  it('hands a press on with whose request it was, and updates the message once the agent accepts it', async () => {
     harness = await startHarness();
     const { fake } = harness;
     const { prompt } = await approvalMessage(harness);
@@ -255,59 +249,77 @@ describe('Discord approval buttons', () => {
     expect(action).toMatchObject({
       id: `discord:${press.id}`,
       kind: 'action',
-      action: { id: 'approval', value: 'appr-42:approve' },
+      author: { platformUserId: fake.world.alice.id, displayName: 'Alice' },
+      action: { id: 'approval', value: 'appr-42:approve', requestedBy: fake.world.alice.id },
     });
-    expect(press.responses[0]).toMatchObject({
-      type: 7,
-      body: { type: 7, data: { components: [], allowed_mentions: { parse: [] } } },
-    });
-    const updated = fake.messages.get(prompt.id)?.object;
-    expect(updated?.content).toBe('**Approval needed**\nRun `rm -rf ./logs`?\n\n**Approve** by Alice');
-    expect(updated?.components).toEqual([]);
+    expect(action.author.admin).toBeUndefined();
+    expect(press.responses.map((response) => response.type)).toEqual([6]);
+    expect(fake.messages.get(prompt.id)?.object.components).not.toEqual([]);
+
     await harness.reply(action, [{ type: 'reply-end', text: 'approve by Alice', meta: {} }]);
-    expect(fake.calls.filter((call) => call.interactionId === press.id)).toHaveLength(1);
+    const updated = fake.messages.get(prompt.id)?.object;
+    expect(updated?.content).toBe('Run `rm -rf ./logs`?\n\n**Approve** by Alice');
+    expect(updated?.components).toEqual([]);
+    const edits = fake.calls.filter(
+      (call) => call.interactionId === press.id && call.route.startsWith('PATCH'),
+    );
+    expect(edits.map((call) => call.body)).toEqual([
+      { content: updated?.content, components: [], allowed_mentions: { parse: [] } },
+    ]);
   });
 
-  it('refuses anyone else privately, and lets a server admin decide', async () => {
+  it('passes anyone’s press on (the agent decides), marking server admins, and never decides itself', async () => {
     harness = await startHarness();
     const { fake } = harness;
     const { prompt } = await approvalMessage(harness);
     const deny =
       (prompt.object.components[0] as { components: { custom_id: string }[] }).components[1]?.custom_id ?? '';
     const stranger = fake.pressButton(prompt, deny, { actor: { user: fake.world.bob } });
-    await fake.waitFor((call) => call.interactionId === stranger.id);
-    expect(stranger.responses[0]).toMatchObject({
-      type: 4,
-      body: { data: { flags: 64, allowed_mentions: { parse: [] } } },
+    expect(await harness.nextEvent()).toMatchObject({
+      author: { platformUserId: fake.world.bob.id },
+      action: { value: 'appr-42:deny', requestedBy: fake.world.alice.id },
     });
-    expect(JSON.stringify(stranger.responses[0]?.body)).toContain('Only <@');
-    expect(fake.messages.get(prompt.id)?.object.components).not.toEqual([]);
-
+    expect(stranger.responses.map((response) => response.type)).toEqual([6]);
     const admin = fake.pressButton(prompt, deny, {
       actor: { user: fake.world.admin, permissions: ADMINISTRATOR },
     });
-    expect(await harness.nextEvent()).toMatchObject({ kind: 'action', action: { value: 'appr-42:deny' } });
-    expect(admin.responses[0]?.type).toBe(7);
-    expect(fake.messages.get(prompt.id)?.object.content).toContain('**Deny** by Admin');
-    expect(harness.events.filter((event) => event.kind === 'action')).toHaveLength(1);
+    expect(await harness.nextEvent()).toMatchObject({
+      author: { platformUserId: fake.world.admin.id, admin: true },
+      action: { value: 'appr-42:deny', requestedBy: fake.world.alice.id },
+    });
+    expect(admin.responses.map((response) => response.type)).toEqual([6]);
+    expect(fake.messages.get(prompt.id)?.object.components).not.toEqual([]);
   });
 
-  it('lets a box owner decide, and shows errors about a decision only to the presser', async () => {
-    const owner = '999999999999999999';
-    harness = await startHarness({ adapter: { owners: [owner] } });
+  it('shows the agent’s refusal only to the presser, and leaves the buttons', async () => {
+    harness = await startHarness();
     const { fake } = harness;
     const { prompt } = await approvalMessage(harness);
     const approve =
       (prompt.object.components[0] as { components: { custom_id: string }[] }).components[0]?.custom_id ?? '';
-    const press = fake.pressButton(prompt, approve, { actor: { user: { ...fake.world.bob, id: owner } } });
+    const press = fake.pressButton(prompt, approve, { actor: { user: fake.world.bob } });
     const action = await harness.nextEvent();
-    expect(press.responses[0]?.type).toBe(7);
-    await harness.reply(action, [
-      { type: 'error', code: 'unknown_action', message: 'That button is no longer active.' },
-    ]);
+    const refusal = 'Only the person who asked for this can decide it.';
+    await harness.reply(action, [{ type: 'error', code: 'not_your_approval', message: refusal }]);
     const followUp = fake.calls.find(
       (call) => call.interactionId === press.id && call.route === 'POST /webhooks/:app/:token',
     );
-    expect(followUp?.body).toMatchObject({ flags: 64, content: '⚠️ That button is no longer active.' });
+    expect(followUp?.body).toMatchObject({ flags: 64, content: `⚠️ ${refusal}` });
+    const message = fake.messages.get(prompt.id)?.object;
+    expect(message?.content).toBe('Run `rm -rf ./logs`?');
+    expect(message?.components).not.toEqual([]);
+  });
+
+  it('tells the presser privately when a button is not one it made', async () => {
+    harness = await startHarness();
+    const { fake } = harness;
+    const { prompt } = await approvalMessage(harness);
+    const press = fake.pressButton(prompt, 'sb~forgotten-after-a-restart');
+    await fake.waitFor((call) => call.interactionId === press.id);
+    expect(press.responses[0]).toMatchObject({
+      type: 4,
+      body: { data: { flags: 64, content: 'This button is no longer active.' } },
+    });
+    expect(harness.events.filter((event) => event.kind === 'action')).toEqual([]);
   });
 });

@@ -13,8 +13,6 @@ export interface DiscordAdapterOptions {
   readonly apiUrl?: string;
   /** DISCORD_MESSAGE_CONTENT: ask for the privileged Message Content intent (replies to the bot without a ping). */
   readonly messageContent?: boolean;
-  /** Discord user ids of the box's owners (from SWITCHBOARD_OWNER `discord:<id>`): they may decide any approval. */
-  readonly owners?: readonly string[];
   /** The configured model refs, for `/model name:` autocomplete. */
   readonly models?: () => readonly string[];
   readonly logger?: Logger;
@@ -30,6 +28,11 @@ export interface DiscordAdapterOptions {
   readonly restTimeoutMs?: number;
   /** Identify throttling and backoff (defaults: 5 s spacing, 1 s → 60 s backoff). */
   readonly backoff?: BackoffSettings;
+  /**
+   * How long `start()` waits for the first connection before it resolves and keeps trying in the
+   * background (default 30 s).
+   */
+  readonly firstAttemptTimeoutMs?: number;
   /** Called when the gateway closes for good after start (bad token, disallowed intent). */
   readonly onFatal?: (error: SwitchboardError) => void;
 }

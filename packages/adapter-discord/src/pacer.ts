@@ -1,3 +1,5 @@
+import { PlatformError, type RateGate, type ReplyAddress, sleep } from '@switchboard/core';
+
 interface LaneState {
   remaining: number;
   resetAt: number;
@@ -58,4 +60,61 @@ export class RateLimitPacer {
     const spacing = (state.resetAt - state.lastAt) / (state.remaining + 1);
     return Math.max(0, state.lastAt + spacing - now);
   }
+}
+
+/**
+ * The Discord adapter's {@link RateGate}: before a reply's next call, waits out the busiest bucket that
+ * call may land in (the interaction's webhook routes, or the channel's message routes), as learned from
+ * the headers by {@link RateLimitPacer}, and any retry-after a failed call reported.
+ */
+export class DiscordRateGate implements RateGate {
+  readonly #holds = new Map<string, number>();
+
+  constructor(
+    private readonly pacer: RateLimitPacer,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async wait(to: ReplyAddress, signal: AbortSignal): Promise<void> {
+    for (let delay = this.#delay(to); delay > 0; delay = this.#delay(to)) await sleep(delay, signal);
+  }
+
+  observe(to: ReplyAddress, error: unknown): void {
+    if (!PlatformError.isInstance(error) || error.retryAfterMs === undefined) return;
+    const key = keyOf(to);
+    this.#holds.set(key, Math.max(this.#holds.get(key) ?? 0, this.clock() + error.retryAfterMs));
+    if (this.#holds.size > 10_000) this.#holds.delete(this.#holds.keys().next().value as string);
+  }
+
+  #delay(to: ReplyAddress): number {
+    const key = keyOf(to);
+    const held = (this.#holds.get(key) ?? 0) - this.clock();
+    if (held <= 0) this.#holds.delete(key);
+    const lanes = lanesOf(to).map((lane) => this.pacer.delayFor(lane));
+    return Math.max(0, held, ...lanes);
+  }
+}
+
+const SAMPLE_ID = '10000000000000000';
+
+/** The buckets a reply's posts and edits land in. */
+function lanesOf(to: ReplyAddress): string[] {
+  const data = to.data;
+  const channel = String(data['channelId'] ?? '');
+  const channelLanes = [
+    laneOf('POST', `/channels/${channel}/messages`),
+    laneOf('PATCH', `/channels/${channel}/messages/${SAMPLE_ID}`),
+  ];
+  if (typeof data['token'] !== 'string' || typeof data['applicationId'] !== 'string') return channelLanes;
+  const webhook = `/webhooks/${data['applicationId']}/${data['token']}`;
+  return [
+    ...channelLanes,
+    laneOf('PATCH', `${webhook}/messages/@original`),
+    laneOf('POST', webhook),
+    laneOf('PATCH', `${webhook}/messages/${SAMPLE_ID}`),
+  ];
+}
+
+function keyOf(to: ReplyAddress): string {
+  return String(to.data['interactionId'] ?? to.data['channelId'] ?? '');
 }

@@ -1,8 +1,8 @@
 import { PlatformError, type ReplyPart, SwitchboardError } from '@switchboard/core';
 import { PRIVILEGED_INTENTS, startFakeDiscord } from '@switchboard/testkit/fake-discord';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../test/harness';
 import { IdentifyBackoff } from './backoff';
-import { type Harness, startHarness } from './harness';
 
 async function startError(promise: Promise<unknown>): Promise<SwitchboardError> {
   try {

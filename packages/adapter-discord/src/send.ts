@@ -22,6 +22,8 @@ export interface PostedMessage {
 export const Callback = {
   Reply: 4,
   Defer: 5,
+  /** Acknowledge a button press; the message it is on can be edited later as `@original`. */
+  DeferUpdate: 6,
   UpdateMessage: 7,
   Autocomplete: 8,
 } as const;

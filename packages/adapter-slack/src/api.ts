@@ -1,29 +1,25 @@
 import type { WebClient } from '@slack/web-api';
 import { raceAbort } from '@switchboard/core';
 import { toPlatformError } from './errors';
-import type { WorkspaceLimiter } from './rate-limit';
 
 /** A Web API answer, loosely typed: the adapter reads the few fields it needs and checks them. */
 export type ApiResult = Readonly<Record<string, unknown>>;
 
 /**
- * Every Web API call goes through here: the workspace's budget for the method is awaited first (Tier 3
- * chat.update, Tier 4 chat.appendStream), then the call is made on a WebClient that rejects 429s instead
- * of pausing its whole queue, and errors become PlatformErrors with `retryAfterMs`.
+ * Every Web API call goes through here, on a WebClient that rejects 429s instead of pausing its whole
+ * queue; errors become PlatformErrors with `retryAfterMs`. Pacing is the caller's: the delivery engine
+ * waits on the adapter's `SlackRateGate`, the native stream on the workspace's append budget.
  */
 export class SlackApi {
-  constructor(
-    private readonly client: WebClient,
-    private readonly limiter: WorkspaceLimiter,
-  ) {}
+  constructor(private readonly client: WebClient) {}
 
+  /** Call `method` for the workspace `_team` (one bot token serves it; the name documents the call site). */
   async call(
-    team: string,
+    _team: string,
     method: string,
     args: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<ApiResult> {
-    await this.limiter.take(team, method, signal);
     const call = this.client.apiCall(method, args) as unknown as Promise<ApiResult>;
     call.catch(() => {});
     try {

@@ -1,4 +1,4 @@
-import type { Button } from '@switchboard/core';
+import { approvalButton, type Button } from '@switchboard/core';
 import { splitMrkdwn } from './format';
 import { actionIdFor } from './normalize';
 
@@ -51,11 +51,6 @@ export function approvalButtons(approvalId: string, choices: readonly string[]):
       : /^(deny|reject|no|cancel|stop)/i.test(choice)
         ? 'danger'
         : undefined;
-    return {
-      id: 'approval',
-      value: `${approvalId}:${choice}`,
-      label: choice.charAt(0).toUpperCase() + choice.slice(1),
-      ...(style === undefined ? {} : { style }),
-    };
+    return approvalButton({ approvalId, choice }, choice.charAt(0).toUpperCase() + choice.slice(1), style);
   });
 }

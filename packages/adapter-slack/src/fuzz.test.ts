@@ -1,10 +1,10 @@
 import { type ChatAdapter, createLogger, type InboundEvent } from '@switchboard/core';
 import { type FakeSlack, startFakeSlack } from '@switchboard/testkit/fake-slack';
+import { serveRoutes } from '@switchboard/testkit/serve-routes';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from './adapter';
 import { normalizeAction, normalizeCommand, normalizeMention, normalizeMessage } from './normalize';
-import { serveRoutes } from './test-server';
 import { ThreadMemory } from './threads';
 
 const silent = createLogger({ level: 'silent' });

@@ -14,9 +14,9 @@ import {
   slashCommand,
   startFakeSlack,
 } from '@switchboard/testkit/fake-slack';
+import { serveRoutes } from '@switchboard/testkit/serve-routes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from './adapter';
-import { serveRoutes } from './test-server';
 
 const silent = createLogger({ level: 'silent' });
 

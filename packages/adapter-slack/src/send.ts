@@ -11,6 +11,7 @@ import {
 import { decodeAddress, type SlackAddress } from './address';
 import { field, type SlackApi } from './api';
 import { buttonBlocks } from './blocks';
+import { slackErrorCode } from './errors';
 import { splitMrkdwn, toMrkdwn } from './format';
 import { BoundedMap } from './lru';
 import type { ThreadMemory } from './threads';
@@ -218,6 +219,7 @@ export class SlackSender {
   async edit(sent: SentMessage, message: OutboundMessage, signal?: AbortSignal): Promise<void> {
     const address = decodeAddress(sent.address, 'chat.update');
     const data = readSent(sent);
+    if (sent.data?.['streamed'] === true) await this.#stopStream(address.team, data, signal);
     const body = toMrkdwn(message.text);
     const text =
       data.prefix === undefined
@@ -249,6 +251,22 @@ export class SlackSender {
     for (const [index, piece] of pieces.slice(1).entries()) {
       const last = index === pieces.length - 2;
       await this.#postOne(sent.address, address, thread, piece, last ? message.buttons : undefined, signal);
+    }
+  }
+
+  /**
+   * End a native stream a crashed process left open (its message still says "streaming"), so it can be
+   * updated into the final text. A stream that already stopped is fine.
+   */
+  async #stopStream(team: string, data: SentData, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.api.call(team, 'chat.stopStream', { channel: data.channel, ts: data.ts }, signal);
+    } catch (error) {
+      if (
+        slackErrorCode(PlatformError.isInstance(error) ? error.cause : error) !==
+        'message_not_in_streaming_state'
+      )
+        throw error;
     }
   }
 

@@ -1,8 +1,9 @@
 import { createLogger, SwitchboardError } from '@switchboard/core';
 import { type FakeSlack, slashCommand, startFakeSlack } from '@switchboard/testkit/fake-slack';
+import { startNetworkSwitch } from '@switchboard/testkit/network-switch';
+import { serveRoutes } from '@switchboard/testkit/serve-routes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from './adapter';
-import { serveRoutes } from './test-server';
 
 const silent = createLogger({ level: 'silent' });
 
@@ -26,6 +27,7 @@ describe('starting and stopping the Slack adapter', () => {
     expect(SwitchboardError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'slack_auth', message: expect.stringContaining('SLACK_BOT_TOKEN') });
     expect((error as Error).message).not.toContain('xoxb-wrong-token');
+    expect(adapter.status?.()).toMatchObject({ state: 'failed' });
   });
 
   it('refuses to start in Socket Mode with an app token Slack rejects', async () => {
@@ -42,21 +44,48 @@ describe('starting and stopping the Slack adapter', () => {
     await adapter.stop();
   });
 
-  it('refuses to start when Slack cannot be reached', async () => {
+  it('starts while Slack is unreachable, says it is retrying, and connects once the network is back', async () => {
+    const network = await startNetworkSwitch(fake.url, 'down');
     const adapter = createSlackAdapter({
       botToken: fake.botToken,
       signingSecret: 's',
-      apiUrl: 'http://127.0.0.1:9/api/',
+      apiUrl: `${network.url}/api/`,
       logger: silent,
     });
-    const error = await adapter
-      .start(async () => ({ status: 'accepted' }), new AbortController().signal)
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      code: 'slack_unavailable',
-      message: expect.stringContaining('SLACK_API_URL'),
+    try {
+      await adapter.start(async () => ({ status: 'accepted' }), new AbortController().signal);
+      expect(adapter.status?.()).toMatchObject({
+        state: 'retrying',
+        reason: expect.stringContaining('SLACK_API_URL'),
+        attempts: 1,
+      });
+      network.up();
+      await expect.poll(() => adapter.status?.().state, { timeout: 15_000 }).toBe('connected');
+    } finally {
+      await adapter.stop();
+      await network.close();
+    }
+    expect(adapter.status?.()).toEqual({ state: 'stopped' });
+  }, 30_000);
+
+  it('retries in Socket Mode too, and connects once Slack answers', async () => {
+    const network = await startNetworkSwitch(fake.url, 'down');
+    const adapter = createSlackAdapter({
+      botToken: fake.botToken,
+      appToken: fake.appToken,
+      apiUrl: `${network.url}/api/`,
+      logger: silent,
     });
-  });
+    try {
+      await adapter.start(async () => ({ status: 'accepted' }), new AbortController().signal);
+      expect(adapter.status?.()).toMatchObject({ state: 'retrying' });
+      network.up();
+      await expect.poll(() => adapter.status?.().state, { timeout: 15_000 }).toBe('connected');
+    } finally {
+      await adapter.stop();
+      await network.close();
+    }
+  }, 30_000);
 
   it('needs a signing secret in HTTP mode', () => {
     expect(() =>

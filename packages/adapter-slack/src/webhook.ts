@@ -101,6 +101,8 @@ export function createEventsRoute(options: EventsRouteOptions): WebhookRoute {
   return {
     method: 'POST',
     path: options.path,
+    caller: 'platform',
+    maxBodyBytes: MAX_BODY_BYTES,
     async handle(request) {
       const raw = await readLimited(request);
       if (raw === undefined) return problem(413, 'too_large', 'The request body is too large.');

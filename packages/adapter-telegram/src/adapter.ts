@@ -2,22 +2,26 @@ import {
   type ChatAdapter,
   COMMANDS,
   type CommandSpec,
+  type ConnectionStatus,
   createLogger,
   type EventSink,
   type Logger,
   PlatformError,
+  RecentIds,
   sleep,
 } from '@switchboard/core';
 import type { Telegraf } from 'telegraf';
 import { CallbackData } from './callback-data';
 import { createClient, DEFAULT_API_ROOT } from './client';
-import { classify, describeTelegramError, toPlatformError } from './errors';
+import { type DraftSupport, previewDraft } from './drafts';
+import { classify, describeTelegramError, type TelegramFailure, toPlatformError } from './errors';
 import { ALLOWED_UPDATES, Poller } from './gateway';
-import { type IngestContext, ingest, RecentUpdates } from './ingest';
+import { type IngestContext, ingest } from './ingest';
 import { ChatLimiter } from './limiter';
 import type { BotIdentity } from './normalize';
+import { TelegramRateGate } from './rate-gate';
 import { edit, MAX_MESSAGE_LENGTH, post, type SendContext, typing } from './send';
-import { type DraftSupport, streamWithDrafts } from './stream';
+import { findUnrecorded } from './unrecorded';
 import { webhookRoute } from './webhook';
 
 /** Settings of {@link createTelegramAdapter}; the box builds them from TELEGRAM_* variables. */
@@ -41,6 +45,16 @@ export interface TelegramAdapterOptions {
   readonly webhookAckTimeoutMs?: number;
   /** The command menu registered at start (default core's COMMANDS; false registers none). */
   readonly commands?: readonly CommandSpec[] | false;
+  /** How long the first connection attempt at start may take before the adapter retries in the background (default 15 s). */
+  readonly firstAttemptTimeoutMs?: number;
+}
+
+/** The operator's sentence for a rejected token (401, or 404 for a token of the wrong shape). */
+const TOKEN_REJECTED = 'Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather).';
+
+/** True when retrying cannot help: Telegram refused the token. */
+function refused(kind: TelegramFailure): boolean {
+  return kind === 'unauthorized' || kind === 'unsupported';
 }
 
 /** The Telegram adapter, with the telegraf instance and the bot's identity once known. */
@@ -80,6 +94,21 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   let ready = false;
   let poller: Poller | undefined;
   let retrying: Promise<void> | undefined;
+  let status: ConnectionStatus = { state: 'connecting' };
+
+  /** Record a failed call to Telegram: `retrying` with the reason, or `failed` when the token was refused. */
+  const failed = (error: unknown, attempts: number) => {
+    if (status.state === 'stopped') return;
+    const kind = classify(error);
+    if (refused(kind)) status = { state: 'failed', reason: TOKEN_REJECTED };
+    else {
+      const reason =
+        kind === 'conflict'
+          ? 'another program is polling this bot, or a webhook is set for it (Telegram answered 409)'
+          : `Telegram is not reachable (${describeTelegramError(error, options.botToken)})`;
+      status = { state: 'retrying', reason, attempts };
+    }
+  };
 
   const ingestContext: IngestContext = {
     send,
@@ -89,14 +118,14 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     identity: () => (ready ? identity : undefined),
     sink: () => sink,
     lifetime: lifetime.signal,
-    acknowledged: new RecentUpdates(),
+    acknowledged: new RecentIds(),
   };
   const handOver = (update: unknown) => ingest(ingestContext, update);
 
   /** getMe, then the webhook (set, or deleted for polling). Idempotent once it succeeded. */
-  const connect = async () => {
+  const connect = async (signal: AbortSignal = lifetime.signal) => {
     if (ready) return;
-    const me = await client.call<{ id: number; username?: string }>('getMe', {}, lifetime.signal);
+    const me = await client.call<{ id: number; username?: string }>('getMe', {}, signal);
     identity = { id: me.id, username: me.username ?? '' };
     client.bot.botInfo = me as never;
     if (options.webhook) {
@@ -108,12 +137,13 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           allowed_updates: ALLOWED_UPDATES,
           drop_pending_updates: false,
         },
-        lifetime.signal,
+        signal,
       );
     } else {
-      await client.call('deleteWebhook', { drop_pending_updates: false }, lifetime.signal);
+      await client.call('deleteWebhook', { drop_pending_updates: false }, signal);
     }
     ready = true;
+    if (status.state !== 'stopped') status = { state: 'connected' };
     logger.info(
       { bot: identity.username, mode: options.webhook ? 'webhook' : 'polling' },
       'telegram connected',
@@ -135,8 +165,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       try {
         await connect();
       } catch (error) {
-        if (classify(error) === 'unauthorized') {
-          logger.error({}, 'Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN');
+        failed(error, attempt + 1);
+        if (refused(classify(error))) {
+          logger.error({}, TOKEN_REJECTED);
           return;
         }
       }
@@ -160,18 +191,26 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async start(eventSink, signal) {
       sink = eventSink;
+      status = { state: 'connecting' };
+      const firstAttempt = AbortSignal.any([
+        lifetime.signal,
+        signal,
+        AbortSignal.timeout(options.firstAttemptTimeoutMs ?? 15_000),
+      ]);
       try {
-        await connect();
+        await connect(firstAttempt);
       } catch (error) {
         const kind = classify(error);
-        if (kind === 'unauthorized' || kind === 'unsupported') {
+        if (refused(kind)) {
+          status = { state: 'failed', reason: TOKEN_REJECTED };
           throw new PlatformError({
             code: 'unauthorized',
             method: 'getMe',
-            message: 'Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather).',
+            message: TOKEN_REJECTED,
             retryable: false,
           });
         }
+        failed(error, 1);
         logger.warn(
           { failure: kind, error: describeTelegramError(error, options.botToken) },
           'telegram not reachable at start; retrying in the background',
@@ -185,11 +224,18 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           logger,
           timeoutSeconds: options.pollTimeoutSeconds ?? 50,
           ingest: handOver,
+          onHealth: (failure) => {
+            if (failure === undefined) {
+              if (ready && status.state !== 'stopped') status = { state: 'connected' };
+            } else failed(failure.error, failure.attempts);
+          },
         });
-        poller.start(connect);
+        poller.start(() => connect());
       }
       signal.addEventListener('abort', () => void poller?.stop(), { once: true });
     },
+
+    status: () => status,
 
     routes() {
       if (!options.webhook) return [];
@@ -206,8 +252,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     post: (to, message, signal) => post(send, to, message, signal),
     edit: (sent, message, signal) => edit(send, sent, message, signal),
-    stream: (to, parts, signal) => streamWithDrafts(send, drafts, to, parts, signal),
+    preview: (to, text, signal) => previewDraft(send, drafts, to, text, signal),
+    rateGate: new TelegramRateGate(send, drafts),
     typing: (to, signal) => typing(send, to, signal),
+    unrecorded: (query, signal) => findUnrecorded(send, query, signal),
 
     async registerCommands(commands, signal) {
       const list = commands
@@ -224,6 +272,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     },
 
     async stop() {
+      status = { state: 'stopped' };
       await poller?.stop();
       lifetime.abort();
       await retrying;

@@ -7,6 +7,11 @@ export interface TelegramTarget {
   readonly chatType: string;
   /** The user's message to quote in groups, so it is clear whom the bot answers. */
   readonly replyTo?: number;
+  /**
+   * The user's message that made the request. The bot's messages for it come after it in the chat's id
+   * sequence, which recovery probes for a message a crash left unrecorded (ADR 0049).
+   */
+  readonly asked?: number;
   /** The forum topic the conversation lives in. */
   readonly threadId?: number;
   /** The draft id native streaming animates (private chats), unique per request. */
@@ -26,6 +31,7 @@ const integer = (value: JsonValue | undefined) =>
 export function toAddress(target: TelegramTarget): ReplyAddress {
   const data: Record<string, JsonValue> = { chatId: target.chatId, chatType: target.chatType };
   if (target.replyTo !== undefined) data['replyTo'] = target.replyTo;
+  if (target.asked !== undefined) data['asked'] = target.asked;
   if (target.threadId !== undefined) data['threadId'] = target.threadId;
   if (target.draftId !== undefined) data['draftId'] = target.draftId;
   if (target.editMessageId !== undefined) data['editMessageId'] = target.editMessageId;
@@ -50,6 +56,7 @@ export function fromAddress(address: ReplyAddress, method: string): TelegramTarg
   const original = data['original'];
   const key = data['key'];
   const replyTo = optional('replyTo');
+  const asked = optional('asked');
   const threadId = optional('threadId');
   const draftId = optional('draftId');
   const editMessageId = optional('editMessageId');
@@ -57,6 +64,7 @@ export function fromAddress(address: ReplyAddress, method: string): TelegramTarg
     chatId,
     chatType: typeof data['chatType'] === 'string' ? data['chatType'] : 'private',
     ...(replyTo !== undefined ? { replyTo } : {}),
+    ...(asked !== undefined ? { asked } : {}),
     ...(threadId !== undefined ? { threadId } : {}),
     ...(draftId !== undefined ? { draftId } : {}),
     ...(editMessageId !== undefined ? { editMessageId } : {}),

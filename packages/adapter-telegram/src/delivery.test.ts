@@ -1,7 +1,7 @@
 import type { InboundEvent, ReplyPart } from '@switchboard/core';
 import type { RecordedCall, TgMessage } from '@switchboard/testkit/fake-telegram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './test-harness';
+import { type Harness, startHarness } from '../test/harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { type Logger, type SinkResult, sleep } from '@switchboard/core';
 import type { TelegramClient } from './client';
-import { classify, retryAfterMs } from './errors';
+import { classify, retryAfterMs, type TelegramFailure } from './errors';
 
 /** The update kinds the box asks Telegram for. */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -13,6 +13,10 @@ export interface PollerOptions {
   readonly timeoutSeconds: number;
   /** Hand one update to the bus; its verdict decides whether the update is confirmed. */
   readonly ingest: (update: unknown) => Promise<SinkResult>;
+  /** Told when Telegram answers again (`undefined`) or fails: the failure kind, the error, and how many in a row. */
+  readonly onHealth?: (
+    failure: { kind: TelegramFailure; error: unknown; attempts: number } | undefined,
+  ) => void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -48,6 +52,7 @@ export class Poller {
   start(ready: () => Promise<void>): void {
     this.#loop ??= this.#run(ready).catch((error: unknown) => {
       this.#options.logger.error({ failure: classify(error) }, 'telegram polling stopped');
+      this.#options.onHealth?.({ kind: classify(error), error, attempts: 0 });
     });
   }
 
@@ -62,6 +67,7 @@ export class Poller {
     let failures = 0;
     const backoff = async (error: unknown) => {
       failures += 1;
+      this.#options.onHealth?.({ kind: classify(error), error, attempts: failures });
       const wait = retryAfterMs(error) ?? Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures - 1, 5));
       await sleep(wait, signal).catch(() => undefined);
     };
@@ -77,6 +83,7 @@ export class Poller {
       }
     }
     failures = 0;
+    this.#options.onHealth?.(undefined);
     try {
       while (!signal.aborted) {
         let updates: unknown[];
@@ -87,6 +94,7 @@ export class Poller {
             signal,
           );
           this.#confirmedOffset = this.#offset;
+          if (failures > 0) this.#options.onHealth?.(undefined);
           failures = 0;
         } catch (error) {
           if (signal.aborted) break;

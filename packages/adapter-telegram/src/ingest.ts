@@ -1,10 +1,10 @@
-import type { EventSink, Logger, SinkResult } from '@switchboard/core';
+import type { EventSink, Logger, RecentIds, SinkResult } from '@switchboard/core';
 import { fromAddress } from './address';
 import type { CallbackData } from './callback-data';
+import { type DraftSupport, sendDraft } from './drafts';
 import { classify, retryAfterMs } from './errors';
 import { type BotIdentity, type Ingress, normalizeUpdate } from './normalize';
 import { type SendContext, typing } from './send';
-import { type DraftSupport, sendDraft } from './stream';
 
 /** What turning an update into a bus event needs. */
 export interface IngestContext {
@@ -19,7 +19,8 @@ export interface IngestContext {
   /** Aborted when the adapter stops. */
   readonly lifetime: AbortSignal;
   /** Updates already acknowledged by this process. */
-  readonly acknowledged: RecentUpdates;
+  /** Update ids recently acknowledged, so a redelivery shows no second "Thinking…". */
+  readonly acknowledged: RecentIds;
 }
 
 /** The adapter cannot take updates yet (getMe has not answered, or it is not started). */
@@ -50,7 +51,7 @@ export async function ingest(context: IngestContext, update: unknown): Promise<S
   // first steps (database writes) may hold the thread for milliseconds, and the user should not wait for
   // them to see "Thinking…". An update this process already acknowledged is not acknowledged again.
   // Yielding one turn of the event loop lets the acknowledgement's request reach the socket first.
-  if (ingress.callbackQueryId === undefined && context.acknowledged.add(ingress.updateId)) {
+  if (ingress.callbackQueryId === undefined && !context.acknowledged.seen(String(ingress.updateId))) {
     acknowledge(context, ingress);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -63,27 +64,6 @@ export async function ingest(context: IngestContext, update: unknown): Promise<S
     answerQuery(context, ingress.callbackQueryId, busy);
   }
   return result;
-}
-
-/** Update ids recently acknowledged (bounded), so a redelivery shows no second "Thinking…". */
-export class RecentUpdates {
-  readonly #ids = new Set<number>();
-  readonly #capacity: number;
-
-  constructor(capacity = 10_000) {
-    this.#capacity = capacity;
-  }
-
-  /** Remember `id`; false when it was already there. */
-  add(id: number): boolean {
-    if (this.#ids.has(id)) return false;
-    this.#ids.add(id);
-    if (this.#ids.size > this.#capacity) {
-      const oldest = this.#ids.values().next().value;
-      if (oldest !== undefined) this.#ids.delete(oldest);
-    }
-    return true;
-  }
 }
 
 function answerQuery(context: IngestContext, id: string, text: string | undefined): void {

@@ -52,27 +52,52 @@ export class ChatLimiter {
 
   /** Run an edit or draft in `chatId` when the chat's pace allows. */
   async edit<T>(chatId: number, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.admitEdit(chatId, signal);
+    try {
+      return await call();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Wait for `chatId`'s edit slot: the chat's earlier edits finished, `editIntervalMs` since the last
+   * one, and no 429 hold. The slot is the caller's until it calls the returned `release` (exactly once),
+   * which starts the next interval.
+   */
+  async admitEdit(chatId: number, signal?: AbortSignal): Promise<() => void> {
     const chat = this.#pace(chatId);
     const mine = deferred<void>();
     const previous = chat.tail;
     chat.tail = previous.then(() => mine.promise);
     chat.active += 1;
+    const release = () => {
+      chat.editReadyAt = this.#clock.now() + this.#options.editIntervalMs;
+      mine.resolve();
+      this.#release(chat);
+    };
     try {
       await raceAbort(previous, signal);
       await this.#waitUntil(() => Math.max(chat.editReadyAt, chat.blockedUntil), signal);
-      try {
-        return await call();
-      } finally {
-        chat.editReadyAt = this.#clock.now() + this.#options.editIntervalMs;
-      }
-    } finally {
+    } catch (error) {
       mine.resolve();
       this.#release(chat);
+      throw error;
     }
+    return release;
   }
 
   /** Run a new message in `chatId`; in groups, within the per-minute budget. */
   async send<T>(chatId: number, group: boolean, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.admitSend(chatId, group, signal);
+    return call();
+  }
+
+  /**
+   * Wait until a new message may go to `chatId` (no 429 hold; in groups, within the per-minute budget)
+   * and count it.
+   */
+  async admitSend(chatId: number, group: boolean, signal?: AbortSignal): Promise<void> {
     const chat = this.#pace(chatId);
     chat.active += 1;
     try {
@@ -85,14 +110,19 @@ export class ChatLimiter {
         }
         if (readyAt <= now) {
           if (group) chat.sends.push(now);
-          break;
+          return;
         }
         await this.#clock.sleep(readyAt - now, signal);
       }
-      return await call();
     } finally {
       this.#release(chat);
     }
+  }
+
+  /** Wait until no 429 holds `chatId` (typing, which no budget counts). */
+  async unblocked(chatId: number, signal?: AbortSignal): Promise<void> {
+    const chat = this.#pace(chatId);
+    await this.#waitUntil(() => chat.blockedUntil, signal);
   }
 
   /** Telegram asked to wait `ms` before the next call to this chat (a 429's retry_after). */

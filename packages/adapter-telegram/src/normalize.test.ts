@@ -35,6 +35,7 @@ describe('normalizeUpdate', () => {
     expect(fromAddress(ingress.event.reply, 'test')).toEqual({
       chatId: 42,
       chatType: 'private',
+      asked: 5,
       draftId: 10,
     });
     const command = normalize(text(privateChat, '/status'));
@@ -72,6 +73,7 @@ describe('normalizeUpdate', () => {
       chatId: -1001,
       chatType: 'supergroup',
       replyTo: 5,
+      asked: 5,
     });
     const reply = normalize(
       text(group, 'and in French?', {

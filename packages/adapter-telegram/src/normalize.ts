@@ -148,6 +148,7 @@ function normalizeMessage(message: Json, updateId: number, bot: BotIdentity, rec
       chatId,
       chatType,
       ...(!direct && messageId !== undefined ? { replyTo: messageId } : {}),
+      ...(messageId !== undefined ? { asked: messageId } : {}),
       ...(threadId !== undefined ? { threadId } : {}),
       ...(direct ? { draftId: draftIdFor(updateId) } : {}),
     }),

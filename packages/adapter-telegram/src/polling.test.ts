@@ -1,8 +1,8 @@
 import { COMMANDS } from '@switchboard/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../test/harness';
 import { draftIdFor } from './normalize';
-import { type Harness, startHarness } from './test-harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {

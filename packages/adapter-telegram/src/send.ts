@@ -2,7 +2,7 @@ import type { Button, Logger, OutboundMessage, ReplyAddress, SentMessage } from 
 import { fromAddress, fromSent, isGroup, type TelegramTarget, toSent } from './address';
 import type { CallbackData } from './callback-data';
 import type { TelegramClient } from './client';
-import { classify, retryAfterMs, toPlatformError } from './errors';
+import { classify, toPlatformError } from './errors';
 import { escapeHtml, markdownToHtml, visibleText } from './format';
 import type { ChatLimiter } from './limiter';
 
@@ -49,8 +49,8 @@ export function keyboard(
 
 /**
  * Run a call whose text is HTML; when Telegram cannot parse it, send the same words as plain text —
- * the reply is never lost to markup. A 429 holds the chat in the limiter for its retry_after and
- * surfaces as a PlatformError with `retryAfterMs`, so the delivery engine waits for this chat only.
+ * the reply is never lost to markup. A 429 surfaces as a PlatformError with `retryAfterMs`, which the
+ * delivery engine reports to the adapter's rate gate (the chat is held; other chats are not).
  */
 async function withFallback<T>(
   context: SendContext,
@@ -70,7 +70,6 @@ async function withFallback<T>(
       return await context.client.call<T>(method, { ...rest, text: plain }, signal);
     }
   } catch (error) {
-    if (classify(error) === 'rate-limited') context.limiter.hold(chatId, retryAfterMs(error) ?? 5000);
     throw toPlatformError(error, method, context.token);
   }
 }
@@ -89,7 +88,7 @@ function threadAndReply(target: TelegramTarget): Record<string, unknown> {
   };
 }
 
-/** Send a new message (Markdown text) to a target, within the chat's message budget. */
+/** Send a new message (Markdown text) to a target; the engine's rate gate paced it. */
 export async function sendMessage(
   context: SendContext,
   target: TelegramTarget,
@@ -108,10 +107,12 @@ export async function sendMessage(
     ...threadAndReply(target),
     ...(markup ? { reply_markup: markup } : {}),
   };
-  const sent = await context.limiter.send(
+  const sent = await withFallback<TgMessageResult>(
+    context,
+    'sendMessage',
     target.chatId,
-    isGroup(target.chatType),
-    () => withFallback<TgMessageResult>(context, 'sendMessage', target.chatId, payload, plain, signal),
+    payload,
+    plain,
     signal,
   );
   return sent.message_id;
@@ -136,11 +137,7 @@ export async function editMessageText(
     ...(markup ? { reply_markup: markup } : {}),
   };
   try {
-    await context.limiter.edit(
-      chatId,
-      () => withFallback(context, 'editMessageText', chatId, payload, rendered.plain, signal),
-      signal,
-    );
+    await withFallback(context, 'editMessageText', chatId, payload, rendered.plain, signal);
   } catch (error) {
     if ((error as { code?: unknown }).code === 'not_modified') return;
     throw error;

@@ -1,7 +1,7 @@
 import { deferred, type SinkResult, type WebhookRoute } from '@switchboard/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './test-harness';
+import { type Harness, startHarness } from '../test/harness';
 
 const SECRET = 'Webhook_secret-0123456789';
 const URL_ = 'https://box.example.com/telegram/webhook';

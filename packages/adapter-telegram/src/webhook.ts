@@ -37,6 +37,8 @@ export function webhookRoute(options: WebhookOptions): WebhookRoute {
   return {
     method: 'POST',
     path: options.path,
+    caller: 'platform',
+    maxBodyBytes: MAX_BODY_BYTES,
     async handle(request) {
       if (!hasWebhookSecret(request, options.secret)) {
         options.logger.warn(

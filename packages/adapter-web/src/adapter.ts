@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
+  abandonEvent,
   type ChatAdapter,
   type EventSink,
   type InboundEvent,
   isFinalPart,
+  type Logger,
   type OutboundMessage,
   parseCommand,
   type ReplyAddress,
@@ -11,41 +13,84 @@ import {
   type SentMessage,
   type WebhookRoute,
 } from '@switchboard/core';
+import { approvalRoute } from './approvals';
 import { isAuthorized } from './auth';
+import { WEB_OWNER } from './owner';
 import { renderChatPage } from './page';
-import { parseMessageRequest } from './request';
+import { problem } from './problem';
+import { MAX_BODY_BYTES, parseMessageRequest } from './request';
 import { encodePart } from './sse';
 
 /** Settings of the web adapter. */
 export interface WebAdapterOptions {
   /** `SWITCHBOARD_API_TOKEN`: when set, every API call needs it as a bearer token. */
   readonly apiToken: string | undefined;
+  /** Where the adapter reports clients that went away; nothing is logged without it. */
+  readonly logger?: Logger;
 }
 
-/** The owner's identity on the web platform. */
-export const WEB_OWNER = 'owner';
+export { WEB_OWNER } from './owner';
 
 interface OpenStream {
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
+  /** False once the reply ended or the client went away. */
   open: boolean;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-
-const problem = (status: number, code: string, message: string, headers?: Record<string, string>) =>
-  json(status, { error: { code, message } }, headers);
-
 /**
  * The built-in web chat: `GET /` serves the page, `POST /api/messages` takes `{ conversation?, text }`
- * and answers with a `text/event-stream` of reply parts. Streams natively: parts go straight to the
- * open HTTP response.
+ * and answers with a `text/event-stream` of reply parts (approval requests included; the stream stays
+ * open until the task's `reply-end` or `error`), and `POST /api/approvals/{approvalId}` decides one. Streams natively: parts go straight to the
+ * open HTTP response. When the client goes away before the reply ended, the adapter hands the sink an
+ * `abandon` action for the request, and the agent cancels its task (ADR 0021).
  */
 export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
   const streams = new Map<string, OpenStream>();
+  /** Requests answered to an HTTP call rather than a stream (approval presses): their final part. */
+  const awaited = new Map<string, (part: ReplyPart | undefined) => void>();
   let sink: EventSink | undefined;
 
+  const finalPart = (requestId: string, timeoutMs: number) =>
+    new Promise<ReplyPart | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        awaited.delete(requestId);
+        resolve(undefined);
+      }, timeoutMs);
+      awaited.set(requestId, (part) => {
+        clearTimeout(timer);
+        awaited.delete(requestId);
+        resolve(part);
+      });
+    });
+
+  /** The client of `event` went away: forget its stream and, if its reply had not ended, abandon it. */
+  const abandon = (event: InboundEvent, stream: OpenStream) => {
+    if (!stream.open) return;
+    stream.open = false;
+    if (streams.get(event.id) === stream) streams.delete(event.id);
+    const current = sink;
+    if (current === undefined) return;
+    const address: ReplyAddress = { platform: 'web', data: { requestId: `${event.id}#abandon` } };
+    options.logger?.info({ eventId: event.id }, 'web client went away; abandoning its request');
+    current(abandonEvent(event, address, new Date())).then(
+      (result) => {
+        if (result.status !== 'accepted' && result.status !== 'duplicate')
+          options.logger?.warn({ eventId: event.id, status: result.status }, 'abandoning a request failed');
+      },
+      (error: unknown) =>
+        options.logger?.warn(
+          { eventId: event.id, error: error instanceof Error ? error.message : String(error) },
+          'abandoning a request failed',
+        ),
+    );
+  };
+
   const write = (requestId: string, part: ReplyPart) => {
+    const waiting = awaited.get(requestId);
+    if (waiting !== undefined) {
+      if (isFinalPart(part)) waiting(part);
+      return;
+    }
     const stream = streams.get(requestId);
     if (!stream?.open) return;
     stream.controller.enqueue(encodePart(part));
@@ -86,20 +131,25 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
     const event = toEvent(id, parsed.conversation, parsed.text);
     if (streams.has(id))
       return problem(409, 'duplicate', 'A request with this Idempotency-Key is already streaming.');
-    let streamController!: ReadableStreamDefaultController<Uint8Array>;
+    let stream!: OpenStream;
+    let accepted = false;
+    let gone = false;
+    const clientGone = () => {
+      gone = true;
+      if (accepted) abandon(event, stream);
+    };
     const events = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        streamController = controller;
+        stream = { controller, open: true };
       },
-      cancel: () => {
-        const stream = streams.get(id);
-        if (stream) stream.open = false;
-        streams.delete(id);
-      },
+      cancel: clientGone,
     });
-    streams.set(id, { controller: streamController, open: true });
+    streams.set(id, stream);
+    request.signal.addEventListener('abort', clientGone, { once: true });
     const result = await sink(event);
     if (result.status === 'accepted') {
+      accepted = true;
+      if (gone || request.signal.aborted) abandon(event, stream);
       return new Response(events, {
         status: 200,
         headers: {
@@ -109,6 +159,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
         },
       });
     }
+    stream.open = false;
     streams.delete(id);
     if (result.status === 'busy') {
       const seconds = Math.ceil(result.retryAfterMs / 1000);
@@ -131,10 +182,18 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
       {
         method: 'GET',
         path: '/',
+        caller: 'owner',
         handle: async () =>
           new Response(renderChatPage(), { headers: { 'content-type': 'text/html; charset=utf-8' } }),
       },
-      { method: 'POST', path: '/api/messages', handle: handleMessage },
+      {
+        method: 'POST',
+        path: '/api/messages',
+        caller: 'owner',
+        maxBodyBytes: MAX_BODY_BYTES,
+        handle: handleMessage,
+      },
+      approvalRoute({ apiToken: options.apiToken, sink: () => sink, finalPart }),
     ],
     async stream(to: ReplyAddress, parts: AsyncIterable<ReplyPart>): Promise<SentMessage> {
       const requestId = String(to.data['requestId']);

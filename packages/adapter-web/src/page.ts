@@ -1,6 +1,8 @@
 /**
  * The web chat page: one conversation, streamed replies, the model and timings under each answer.
- * Model output is inserted as text only (never as HTML).
+ * Model output is inserted as text only (never as HTML). It sends same-origin JSON (what the owner
+ * guard admits); Send turns into Stop while an answer streams, and stopping closes the request, so
+ * the box cancels the task.
  */
 export function renderChatPage(): string {
   return `<!doctype html>
@@ -26,6 +28,8 @@ export function renderChatPage(): string {
   textarea { flex: 1; resize: none; font: inherit; padding: .5rem; border-radius: .4rem; border: 1px solid #8886; }
   button { font: inherit; padding: .5rem 1rem; border: 0; border-radius: .4rem; background: var(--accent); color: white; cursor: pointer; }
   button:disabled { opacity: .5; }
+  .approval { margin-top: .5rem; display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; white-space: normal; }
+  .approval div { flex-basis: 100%; }
 </style>
 </head>
 <body>
@@ -61,13 +65,32 @@ export function renderChatPage(): string {
   const describe = (meta) => [meta.model, meta.usage && (meta.usage.inputTokens + ' in / ' + meta.usage.outputTokens + ' out tokens'),
     meta.timeToFirstTokenMs != null && ('first token ' + meta.timeToFirstTokenMs + ' ms'), meta.durationMs != null && ((meta.durationMs / 1000).toFixed(1) + ' s')]
     .filter(Boolean).join(' · ');
+  function approvalBox(turn, part, headers) {
+    const box = document.createElement('div');
+    box.className = 'approval';
+    const summary = document.createElement('div');
+    summary.textContent = 'Approval needed: ' + part.summary;
+    box.append(summary);
+    for (const choice of part.choices) {
+      const button = document.createElement('button');
+      button.type = 'button'; button.textContent = choice;
+      button.addEventListener('click', async () => {
+        for (const each of box.querySelectorAll('button')) each.disabled = true;
+        const response = await fetch('/api/approvals/' + encodeURIComponent(part.approvalId), { method: 'POST', headers, body: JSON.stringify({ choice }) });
+        const answer = await response.json().catch(() => ({}));
+        summary.textContent = part.summary + ' — ' + (response.ok ? choice : (answer.error?.message ?? response.statusText));
+      });
+      box.append(button);
+    }
+    turn.div.append(box);
+  }
   async function ask(text) {
     add('user', text);
     const turn = add('agent', '');
     const headers = { 'content-type': 'application/json' };
     const token = localStorage.getItem('switchboard-token');
     if (token) headers.authorization = 'Bearer ' + token;
-    const response = await fetch('/api/messages', { method: 'POST', headers, body: JSON.stringify({ conversation, text }) });
+    const response = await fetch('/api/messages', { method: 'POST', headers, body: JSON.stringify({ conversation, text }), signal: answering.signal });
     if (!response.ok) {
       const problem = await response.json().catch(() => ({ error: { message: response.statusText } }));
       if (response.status === 401) {
@@ -91,19 +114,24 @@ export function renderChatPage(): string {
         if (part.type === 'status') note(turn, 'status', part.text);
         else if (part.type === 'text-delta') { streamed += part.delta; turn.body.textContent = streamed; }
         else if (part.type === 'reply-end') { turn.body.textContent = part.text; turn.div.querySelector('.status')?.remove(); note(turn, 'meta', describe(part.meta)); }
-        else if (part.type === 'error') { turn.div.classList.add('error'); turn.body.textContent = (streamed ? streamed + '\\n\\n' : '') + part.message; turn.div.querySelector('.status')?.remove(); }
-        else if (part.type === 'approval-request') note(turn, 'status', 'Approval needed: ' + part.summary);
+        else if (part.type === 'error') { turn.div.classList.add('error'); turn.body.textContent = (streamed ? streamed + '\\n\\n' : '') + '⚠️ ' + part.message; turn.div.querySelector('.status')?.remove(); }
+        else if (part.type === 'approval-request') approvalBox(turn, part, headers);
         log.scrollTop = log.scrollHeight;
       }
     }
   }
+  let answering;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (answering) { answering.abort(); return; }
     const text = input.value.trim();
     if (!text) return;
-    input.value = ''; send.disabled = true;
-    try { await ask(text); } catch (error) { add('agent error', 'The box did not answer: ' + error.message); }
-    finally { send.disabled = false; input.focus(); }
+    input.value = ''; answering = new AbortController(); send.textContent = 'Stop';
+    try { await ask(text); } catch (error) {
+      if (answering.signal.aborted) add('agent status', '(stopped)');
+      else add('agent error', 'The box did not answer: ' + error.message);
+    }
+    finally { answering = undefined; send.textContent = 'Send'; input.focus(); }
   });
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }

@@ -8,6 +8,12 @@ export interface MessageRequest {
 /** The longest message the API accepts, in characters. */
 export const MAX_TEXT_LENGTH = 100_000;
 
+/**
+ * The largest body `POST /api/messages` accepts: 1 MiB. The longest valid body is about 600 kB (every
+ * one of the 100,000 UTF-16 units escaped as `\uXXXX`, six bytes each), so no valid request is refused.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** Validate a request body; returns a sentence saying what is wrong instead of throwing. */
 export function parseMessageRequest(body: unknown): MessageRequest | { readonly error: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

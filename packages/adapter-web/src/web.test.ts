@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAuthorized } from './auth';
+import { renderChatPage } from './page';
 import { parseMessageRequest } from './request';
 import { encodePart, readParts } from './sse';
 
@@ -56,5 +57,16 @@ describe('server-sent reply parts', () => {
     const read = [];
     for await (const part of readParts(body)) read.push(part);
     expect(read).toEqual(parts);
+  });
+});
+
+describe('the chat page', () => {
+  it('carries a script that compiles and sends same-origin JSON that can be stopped', () => {
+    const html = renderChatPage();
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    expect(() => new Function(script)).not.toThrow();
+    expect(script).toContain("fetch('/api/messages'");
+    expect(script).toContain("{ 'content-type': 'application/json' }");
+    expect(script).toContain('signal: answering.signal');
   });
 });

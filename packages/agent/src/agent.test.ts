@@ -262,6 +262,67 @@ describe('agent', () => {
     expect(await say('/frobnicate')).toMatchObject({ type: 'error', code: 'unknown_command' });
   });
 
+  it('survives an event that fails inside: one internal error for it, the next event answered', async () => {
+    const broken = new Proxy(realStore, {
+      get(target, property, receiver) {
+        if (property === 'claimTask') return () => Promise.reject(new Error('disk full'));
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const fragile = createAgent({
+      store: broken,
+      models: new ModelRegistry([createOpenAIProvider({ baseURL: fake.url, models: ['fake-model'] })]),
+      bus,
+      settings,
+      access,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const failing = event('/ask will this work?');
+    await expect(fragile.handle(failing, firstJob())).resolves.toBeUndefined();
+    expect(replies.get(failing.id)).toEqual([
+      {
+        type: 'error',
+        code: 'internal',
+        message: 'Something went wrong on the box while answering. It has been logged; please try again.',
+      },
+    ]);
+    const next = event('/help');
+    await fragile.handle(next, firstJob());
+    expect(replies.get(next.id)).toEqual([
+      { type: 'reply-end', text: expect.stringContaining('/ask'), meta: {} },
+    ]);
+  });
+
+  it('ends a claimed task failed when its work throws, so no task stays running', async () => {
+    const flaky = new Proxy(realStore, {
+      get(target, property, receiver) {
+        if (property === 'questionContext') return () => Promise.reject(new Error('connection reset'));
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const fragile = createAgent({
+      store: flaky,
+      models: new ModelRegistry([createOpenAIProvider({ baseURL: fake.url, models: ['fake-model'] })]),
+      bus,
+      settings,
+      access,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const conversation = { platform: 'telegram' as const, account: 'bot', channel: 'flaky', direct: true };
+    const inbound = event('/ask is the database there?', { conversation });
+    await fragile.handle(inbound, firstJob());
+    const parts = replies.get(inbound.id) ?? [];
+    expect(parts.filter((part) => part.type === 'error' || part.type === 'reply-end')).toEqual([
+      expect.objectContaining({ type: 'error', code: 'internal' }),
+    ]);
+    expect(parts.at(-1)).toMatchObject({ type: 'error', code: 'internal' });
+    const [task] = await realStore.listTasks(conversationKey(conversation), 1);
+    expect(task).toMatchObject({ status: 'failed', errorCode: 'internal', eventId: inbound.id });
+    expect(task?.finishedAt).toBeInstanceOf(Date);
+  });
+
   it('answers with setup instructions when no model is configured', async () => {
     const bare = createAgent({
       store: realStore,

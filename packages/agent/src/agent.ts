@@ -1,129 +1,78 @@
-import {
-  type ControlMessage,
-  DEFAULT_PRICES,
-  describeError,
-  type InboundEvent,
-  type Job,
-  parseCommand,
-} from '@switchboard/core';
-import { createAccessPolicy, REFUSAL } from './access';
-import { COMMAND_HANDLERS } from './commands';
-import type { AgentDependencies, RequestContext } from './context';
+import { type ControlMessage, conversationKey, type InboundEvent, type Job } from '@switchboard/core';
+import { abandonRunning } from './actions/abandon';
+import { authorize } from './pipeline/authorize';
+import { compose } from './pipeline/compose';
+import type { EventContext } from './pipeline/context';
+import { dispatchAction, dispatchCommand } from './pipeline/dispatch';
+import { errorBoundary } from './pipeline/error-boundary';
+import { limits } from './pipeline/limits';
 import { replyChannel } from './replies';
-import { ModelRunner } from './routing/attempts';
-import { CircuitBreaker } from './routing/circuit-breaker';
-import { DEFAULT_ROUTING } from './routing/defaults';
-import { RunningTasks } from './running-tasks';
+import type { CircuitState } from './routing/circuit-breaker';
+import { type AgentDependencies, createServices } from './services';
 
-/** Handles inbound events: authorize, dispatch the command, answer through the bus. */
+/** Handles inbound events: authorize, apply limits, dispatch the command, answer through the bus. */
 export interface Agent {
-  /** Handle one event. Resolves when the reply's final part is published. */
+  /**
+   * Handle one event. Resolves when the reply's final part is published. Rejects only when the task was
+   * handed back because the bus aborted `job.signal` (shutdown, or a lost lease): the bus then offers
+   * the event to another worker (ADR 0048).
+   */
   handle(event: InboundEvent, job: Job): Promise<void>;
   /** React to a control message (cancel a running task). */
   control(message: ControlMessage): void;
   /** How many tasks are running on this worker. */
   readonly runningCount: number;
-  /** Cancel every running task. */
-  close(): void;
+  /** The circuit breaker's state per provider that has failed lately (`/metrics`). */
+  circuits(): readonly { readonly key: string; readonly state: CircuitState }[];
+  /**
+   * Stop renewing leases and cancel every running task — or, with `handBack` (a bus that gives unanswered
+   * events to other workers, NATS), leave them running for the bus's close to abort their job signals,
+   * which hands each task back instead of ending it.
+   */
+  close(options?: { readonly handBack?: boolean }): void;
+  /** Resolves when the work started after answers (rolling summaries) has ended. */
+  settled(): Promise<void>;
 }
+
+/**
+ * The pipeline every inbound event runs through, in order: the error boundary (one final part, always),
+ * access, budgets, button presses, commands. See docs/decisions/0026-agent-pipeline.md.
+ */
+const PIPELINE = compose<EventContext>([errorBoundary, authorize, limits, dispatchAction, dispatchCommand]);
 
 /** Create the agent. */
 export function createAgent(deps: AgentDependencies): Agent {
-  const access = createAccessPolicy(deps.access);
-  const running = new RunningTasks();
-  const now = deps.now ?? Date.now;
-  const routing = deps.routing ?? DEFAULT_ROUTING;
-  const prices = deps.prices ?? DEFAULT_PRICES;
-  const breaker = new CircuitBreaker({
-    failures: routing.breakerFailures,
-    cooldownMs: routing.breakerCooldownMs,
-    now,
-  });
-  const runner = new ModelRunner({
-    models: (ref) => deps.models.get(ref),
-    breaker,
-    timeouts: { firstTokenMs: routing.firstTokenTimeoutMs, idleMs: routing.idleTimeoutMs },
-    now,
-    ...(deps.sleep ? { sleep: deps.sleep } : {}),
-  });
-
+  const services = createServices(deps);
+  services.keeper.start();
   return {
     async handle(event, job) {
-      const reply = replyChannel(deps.bus, event);
-      const decision = access.authorize(event);
-      if (!decision.allowed) {
-        deps.logger.info({ eventId: event.id, identity: decision.identity }, 'refused an unknown author');
-        await reply.send({ type: 'error', code: 'unauthorized', message: REFUSAL });
-        return;
-      }
-      if (event.kind === 'action') {
-        await handleAction(deps, event, decision.identity);
-        return;
-      }
-      const command = event.command ?? parseCommand(event.text, { direct: event.conversation.direct });
-      if (command === undefined) {
-        await reply.send({
-          type: 'error',
-          code: 'not_a_command',
-          message: 'Start with a command such as /ask, or /help to see them all.',
-        });
-        return;
-      }
-      const handler = COMMAND_HANDLERS[command.name];
-      if (handler === undefined) {
-        await reply.send({
-          type: 'error',
-          code: 'unknown_command',
-          message: `I don't know /${command.name}. Try /help.`,
-        });
-        return;
-      }
-      const context: RequestContext = {
-        event,
-        job,
-        identity: decision.identity,
-        args: command.args,
-        reply,
-        deps,
-        running,
-        runner,
-        routing,
-        prices,
-        now,
-      };
-      try {
-        await handler(context);
-      } catch (error) {
-        deps.logger.error({ eventId: event.id, err: describeError(error) }, 'command failed');
-        await reply.send({
-          type: 'error',
-          code: 'internal',
-          message: 'Something went wrong on the box while answering. It has been logged; please try again.',
-        });
-      }
+      const log = services.logger.child({
+        eventId: event.id,
+        conversation: conversationKey(event.conversation),
+      });
+      const reply = replyChannel(services.bus, event, log, {
+        store: services.store,
+        pending: services.endings,
+      });
+      await PIPELINE({ event, job, reply, services, log }, async () => {});
+      if (reply.left && job.signal.aborted) throw job.signal.reason;
     },
     control(message) {
-      if (message.type === 'cancel') running.cancel(message.taskId, `cancelled by ${message.by}`);
+      if (message.type === 'cancel') services.running.cancel(message.taskId, `cancelled by ${message.by}`);
+      if (message.type === 'abandon') abandonRunning(services.running, message, services.logger);
+      if (message.type === 'approval-decided') services.tools?.waiters.notify(message.approvalId);
     },
     get runningCount() {
-      return running.size;
+      return services.running.size;
     },
-    close() {
-      running.cancelAll('the box is shutting down');
+    circuits() {
+      return services.runner.breaker.states();
     },
+    close(options = {}) {
+      services.keeper.stop();
+      services.quiet.clear();
+      if (options.handBack !== true) services.running.cancelAll('the box is shutting down');
+    },
+    settled: () => services.background.settled(),
   };
-}
-
-async function handleAction(deps: AgentDependencies, event: InboundEvent, identity: string): Promise<void> {
-  const reply = replyChannel(deps.bus, event);
-  const action = event.action;
-  if (action?.id !== 'approval') {
-    await reply.send({ type: 'error', code: 'unknown_action', message: 'That button is no longer active.' });
-    return;
-  }
-  const separator = action.value.lastIndexOf(':');
-  const approvalId = action.value.slice(0, separator);
-  const choice = action.value.slice(separator + 1);
-  await deps.bus.publishControl({ type: 'approval-decided', approvalId, choice, by: identity });
-  await reply.send({ type: 'reply-end', text: `${choice} by ${event.author.displayName}`, meta: {} });
 }

@@ -188,10 +188,10 @@ describe('the one retry loop, through the real SDKs against the fakes', () => {
     expect(attempts()).toBe(2);
   });
 
-  it('a stream that stalls after 300 tokens: the fallback answer replaces it, nothing is shown twice', async () => {
+  it('a stream that stalls after 200 tokens: the fallback answer replaces it, nothing is shown twice', async () => {
     harness = withFallback();
-    const long = Array.from({ length: 300 }, (_, i) => `w${i} `).join('');
-    openai.enqueue({ type: 'stall', afterChunks: 300, text: long, chunkSize: long.length / 300 });
+    const long = Array.from({ length: 200 }, (_, i) => `w${i} `).join('');
+    openai.enqueue({ type: 'stall', afterChunks: 200, text: long, chunkSize: long.length / 200 });
     const { parts, task } = await ask('hello');
     const end = endOf(parts);
     expect(end).toMatchObject({ type: 'reply-end', text: FALLBACK_ANSWER });

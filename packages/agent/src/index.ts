@@ -1,11 +1,15 @@
 export { type AccessDecision, type AccessPolicy, createAccessPolicy, REFUSAL, type Role } from './access';
 export { type Agent, createAgent } from './agent';
-export type { AgentDependencies } from './context';
 export { DEMO_LABEL } from './demo';
-export { estimateTokens, memoryWindow } from './memory-window';
+export { DEFAULT_GUARD_LIMITS, type GuardLimits } from './loop/guards';
+export { estimateTokens, memoryWindow } from './loop/memory-window';
 export { ModelRegistry, type ModelRegistryOptions } from './model-registry';
 export { NO_MODEL_MESSAGE } from './no-model';
 export { LOCAL_GATEWAY } from './replies';
 export { DEFAULT_ROUTING } from './routing/defaults';
 export { type RouteDecision, type RouteRequest, type RouterSetup, route } from './routing/route';
+export { createScheduler, type Scheduler } from './schedules/scheduler';
+export type { AgentDependencies, AgentStore } from './services';
+export { DEFAULT_LEASE_MS, isDeadHere, newLeaseOwner } from './tasks/lease';
+export type { ToolDependencies } from './tools/tool-services';
 export { startAgentWorker } from './worker';

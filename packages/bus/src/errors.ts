@@ -1,16 +1,2 @@
-import { SwitchboardError } from '@switchboard/core';
-
-/** The bus was closed: nothing more can be enqueued. The caller should let the platform retry later. */
-export class BusClosedError extends SwitchboardError {
-  constructor() {
-    super(
-      'bus_closed',
-      'The message bus is shut down, so the event was not queued. It can be sent again once the box is back.',
-    );
-    this.name = 'BusClosedError';
-  }
-
-  static override isInstance(value: unknown): value is BusClosedError {
-    return SwitchboardError.isInstance(value) && value.code === 'bus_closed';
-  }
-}
+// The error is part of the Bus contract, so it lives in core; re-exported here for existing imports.
+export { BusClosedError } from '@switchboard/core';

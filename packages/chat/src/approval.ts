@@ -1,15 +1,20 @@
-import type { Button, OutboundMessage } from '@switchboard/core';
+import { APPROVAL_ACTION_ID, approvalButton, type Button, type OutboundMessage } from '@switchboard/core';
 import { type DeliveryContext, logFields } from './context';
 import type { ApprovalPart } from './reply-state';
 import { failureFields, persist } from './retry';
 import { splitMessage } from './split';
 
-/** The button id an approval's buttons carry; the agent matches button presses on it. */
-export const APPROVAL_BUTTON_ID = 'approval';
+/** The button id an approval's buttons carry (core's `APPROVAL_ACTION_ID`); the agent decodes presses of them. */
+export const APPROVAL_BUTTON_ID = APPROVAL_ACTION_ID;
+
+/** Labels for choices whose name does not read well on a button; others are labelled with the choice. */
+const CHOICE_LABELS: Readonly<Record<string, string>> = {
+  'allow-conversation': 'allow for this conversation',
+};
 
 /**
  * The messages that ask for an approval: the summary (split if long), with one button per choice on
- * the last message — `{ id: 'approval', value: '<approvalId>:<choice>', label: choice }` — and at most
+ * the last message — core's `approvalButton` for each choice, labelled with the choice — and at most
  * `maxButtons` of them.
  */
 export function approvalMessages(
@@ -19,7 +24,9 @@ export function approvalMessages(
 ): OutboundMessage[] {
   const buttons: Button[] = part.choices
     .slice(0, Math.max(0, maxButtons))
-    .map((choice) => ({ id: APPROVAL_BUTTON_ID, value: `${part.approvalId}:${choice}`, label: choice }));
+    .map((choice) =>
+      approvalButton({ approvalId: part.approvalId, choice }, CHOICE_LABELS[choice] ?? choice),
+    );
   const summary = part.summary.trim() === '' ? 'Approval needed.' : part.summary;
   const chunks = splitMessage(summary, maxLength);
   return chunks.map((text, index) =>
@@ -29,8 +36,8 @@ export function approvalMessages(
   );
 }
 
-/** Post an approval request as its own messages, retried like final text; failures are logged. */
-export async function postApproval(context: DeliveryContext, part: ApprovalPart): Promise<void> {
+/** Log that an approval has more choices than the platform allows buttons. */
+export function warnExtraChoices(context: DeliveryContext, part: ApprovalPart): void {
   const { limits } = context.adapter;
   if (part.choices.length > limits.maxButtons) {
     context.logger.warn(
@@ -42,6 +49,12 @@ export async function postApproval(context: DeliveryContext, part: ApprovalPart)
       'approval has more choices than the platform allows buttons; extra choices left out',
     );
   }
+}
+
+/** Post an approval request as its own messages, retried like final text; failures are logged. */
+export async function postApproval(context: DeliveryContext, part: ApprovalPart): Promise<void> {
+  const { limits } = context.adapter;
+  warnExtraChoices(context, part);
   for (const message of approvalMessages(part, limits.maxLength, limits.maxButtons)) {
     try {
       await persist(context, 'post', (signal) => context.adapter.post(context.address, message, signal));

@@ -1,7 +1,7 @@
-import type { ChatAdapter, ReplyAddress } from '@switchboard/core';
+import type { ChatAdapter, ReplyAddress, SentMessage } from '@switchboard/core';
 import type { Pacer } from './pacer';
 import type { ReplyState } from './reply-state';
-import type { DeliveryLogger, DeliverySettings } from './types';
+import type { DeliveryJournal, DeliveryLogger, DeliverySettings } from './types';
 
 /** Everything one request's delivery loop works with. */
 export interface DeliveryContext {
@@ -14,7 +14,14 @@ export interface DeliveryContext {
   readonly signal: AbortSignal;
   readonly logger: DeliveryLogger;
   readonly settings: DeliverySettings;
+  /** Where posts are recorded (the outbox). */
+  readonly journal: DeliveryJournal;
+  /** Messages an earlier process posted for this reply, to edit rather than post again. */
+  readonly resumed: readonly SentMessage[];
 }
+
+/** A journal that records nothing. */
+export const NO_JOURNAL: DeliveryJournal = { sent() {}, delivered() {} };
 
 /** The fields every log line about a delivery carries (never the message text). */
 export function logFields(context: DeliveryContext, extra: object = {}): object {

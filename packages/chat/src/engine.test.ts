@@ -208,7 +208,7 @@ describe('delivery by post and edit', () => {
     ]);
   });
 
-  it('posts an approval request with one button per choice, up to maxButtons', async () => {
+  it('posts an approval request below the text before it, one button per choice up to maxButtons, and continues below it', async () => {
     const logger = captureLogs();
     const adapter = new RecordingAdapter({ limits: { maxButtons: 2 } });
     const engine = createDeliveryEngine({ adapterFor: () => adapter, logger });
@@ -230,7 +230,7 @@ describe('delivery by post and edit', () => {
       { id: 'approval', value: 'ap-7:approve', label: 'approve' },
       { id: 'approval', value: 'ap-7:deny', label: 'deny' },
     ]);
-    expect(adapter.shown()).toEqual(['I need to run a command. Done.', 'Run `rm -rf build`?']);
+    expect(adapter.shown()).toEqual(['I need to run a command.', 'Run `rm -rf build`?', 'Done.']);
     expect(logger.lines.some((line) => line.level === 'warn' && /more choices/.test(line.message))).toBe(
       true,
     );
@@ -276,6 +276,29 @@ describe('delivery without edits', () => {
     const firstPost = posts[0] as RecordedCall;
     expect(typing.every((call) => call.at < firstPost.at)).toBe(true);
   });
+  it("renews typing at the adapter's own interval and posts progress at most every progressIntervalMs", async () => {
+    const adapter = new RecordingAdapter({
+      platform: 'whatsapp',
+      limits: { canEdit: false, maxLength: 4096, typingIntervalMs: 150, progressIntervalMs: 400 },
+    });
+    const engine = createDeliveryEngine({ adapterFor: () => adapter, typingIntervalMs: 10_000 });
+    engine.open('r1', { platform: 'whatsapp', data: { chat: '1' } });
+    await engine.accept('r1', { type: 'status', text: 'searching the web' });
+    await sleep(1000);
+    await engine.accept('r1', end('Done.'));
+    await engine.settled('r1');
+
+    const typing = adapter.callsOf('typing');
+    const posts = adapter.callsOf('post');
+    expect(typing.length).toBeGreaterThanOrEqual(3);
+    const progress = posts.filter((call) => call.text === '_searching the web_');
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.length).toBeLessThanOrEqual(2);
+    for (const [index, call] of progress.entries()) {
+      if (index > 0) expect(call.at - (progress[index - 1]?.at ?? 0)).toBeGreaterThanOrEqual(390);
+    }
+    expect(posts.at(-1)?.text).toBe('Done.');
+  });
 });
 
 describe('native streaming', () => {
@@ -319,6 +342,6 @@ describe('native streaming', () => {
     await engine.accept('r1', end('Hello!'));
     await engine.settled('r1');
     expect(adapter.callsOf('stream')).toHaveLength(1);
-    expect(adapter.shown()).toEqual(['ok?', 'Hello!']);
+    expect(adapter.shown()).toEqual(['Hello', 'ok?', '!']);
   });
 });

@@ -1,8 +1,15 @@
 import type { ReplyAddress, ReplyPart } from '@switchboard/core';
 import { sleep } from '@switchboard/core';
+import { NO_JOURNAL } from './context';
 import { DEFAULT_RETRY } from './retry';
 import { DeliverySession } from './session';
-import type { DeliveryEngine, DeliveryLogger, DeliveryOptions, DeliverySettings } from './types';
+import type {
+  DeliveryEngine,
+  DeliveryLogger,
+  DeliveryOptions,
+  DeliveryResume,
+  DeliverySettings,
+} from './types';
 
 /** The part that ends every still-open reply when the engine closes. */
 export const SHUTTING_DOWN: ReplyPart = {
@@ -20,6 +27,7 @@ export function deliverySettings(options: Omit<DeliveryOptions, 'adapterFor' | '
     typingIntervalMs: options.typingIntervalMs ?? 4000,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     closeTimeoutMs: options.closeTimeoutMs ?? 10_000,
+    onRetry: options.onRetry ?? (() => {}),
   };
 }
 
@@ -35,7 +43,7 @@ export function createDeliveryEngine(options: DeliveryOptions): DeliveryEngine {
   let closing = false;
 
   return {
-    open(requestId: string, address: ReplyAddress): void {
+    open(requestId: string, address: ReplyAddress, resume?: DeliveryResume): void {
       if (closing) {
         logger.warn({ requestId }, 'delivery engine is closing; request not opened');
         return;
@@ -58,6 +66,8 @@ export function createDeliveryEngine(options: DeliveryOptions): DeliveryEngine {
         adapter,
         settings,
         logger,
+        journal: options.journal ?? NO_JOURNAL,
+        resumed: resume?.sent ?? [],
         onFinished: () => {
           if (sessions.get(requestId) === session) sessions.delete(requestId);
         },

@@ -4,4 +4,12 @@ export type { Fence } from './fence';
 export { EMPTY_REPLY_TEXT } from './render';
 export { backoffDelay, classifyFailure, DEFAULT_RETRY, type Failure, NOT_MODIFIED } from './retry';
 export { planSplit, type SplitChunk, splitMessage } from './split';
-export type { DeliveryEngine, DeliveryLogger, DeliveryOptions, RetryPolicy } from './types';
+export type {
+  DeliveryEngine,
+  DeliveryJournal,
+  DeliveryLogger,
+  DeliveryOptions,
+  DeliveryResume,
+  DeliveryRetry,
+  RetryPolicy,
+} from './types';

@@ -1,12 +1,15 @@
 import { fenceCloser, openFenceAt } from './fence';
 import type { ReplyEnd, ReplyState } from './reply-state';
-import { planSplit, splitMessage } from './split';
+import { planSplit, type SplitChunk, splitMessage } from './split';
 
-/** What a message shows while the reply is streaming. */
+/** What a message shows while the reply is streaming, or at the end. */
 export interface DisplayChunk {
   readonly text: string;
   /** True for chunks that streaming has filled up: their text no longer changes. */
   readonly final: boolean;
+  /** The reply text this message shows, from `from` on ('' for a status line, placeholder or note). */
+  readonly source: string;
+  readonly from: number;
 }
 
 /** Shown when a reply ends with no text at all (platforms refuse empty messages). */
@@ -26,25 +29,65 @@ export function renderStatus(status: string, maxLength: number): string {
  * (splits are prefix-stable) and the last is trimmed at its end, has a code block still being written
  * closed for display, and carries the latest status as a trailing italic line while it fits.
  */
-export function streamingChunks(state: ReplyState, maxLength: number, placeholder: string): DisplayChunk[] {
+export function streamingChunks(
+  state: ReplyState,
+  region: Region,
+  maxLength: number,
+  placeholder: string,
+): DisplayChunk[] {
   const waiting =
     state.status === undefined ? placeholder.slice(0, maxLength) : renderStatus(state.status, maxLength);
-  if (state.text.trim() === '') return [{ text: waiting, final: false }];
-  const plan = planSplit(state.text, maxLength);
-  const chunks: DisplayChunk[] = plan.slice(0, -1).map((chunk) => ({ text: chunk.text, final: true }));
+  const empty: DisplayChunk = { text: waiting, final: false, source: '', from: region.from };
+  if (region.text.trim() === '') return [empty];
+  const plan = planSplit(region.text, maxLength);
+  const chunks: DisplayChunk[] = plan
+    .slice(0, -1)
+    .map((chunk) => ({ text: chunk.text, final: true, ...sourceOf(region, chunk) }));
   const last = plan[plan.length - 1];
-  if (last === undefined) return [{ text: waiting, final: false }];
-  let text = last.text.trimEnd();
-  if (last.openFence !== undefined) {
-    const closed = `${text}${fenceCloser(false, last.openFence)}`;
+  if (last === undefined) return [empty];
+  const body = wholeWords(region.text.slice(last.start, last.end));
+  let text = `${last.prefix}${body}`.trimEnd();
+  const fence = openFenceAt(text);
+  if (fence !== undefined) {
+    const closed = `${text}${fenceCloser(false, fence)}`;
     if (closed.length <= maxLength) text = closed;
   }
   if (state.status !== undefined) {
     const withStatus = `${text}\n\n${renderStatus(state.status, maxLength)}`;
     if (withStatus.length <= maxLength) text = withStatus;
   }
-  chunks.push({ text: text === '' ? waiting : text, final: false });
+  const source = { source: body, from: region.from + last.start };
+  chunks.push(text === '' ? empty : { text, final: false, ...source });
   return chunks;
+}
+
+/** How far back a streaming message may hold text to end on a whole word. */
+const WORD_ROOM = 40;
+
+/**
+ * Streamed text up to its last whole word (when one ends within the last {@link WORD_ROOM}
+ * characters): a message sealed mid-stream never ends in half a word.
+ */
+function wholeWords(text: string): string {
+  const space = Math.max(text.lastIndexOf(' '), text.lastIndexOf('\n'));
+  return space > 0 && text.length - space <= WORD_ROOM ? text.slice(0, space) : text;
+}
+
+/** A stretch of the reply text that live messages show: `text` starts at offset `from` of the whole. */
+export interface Region {
+  readonly text: string;
+  readonly from: number;
+}
+
+/** The region of `text` from `base` (leading blanks skipped) up to `limit`. */
+export function regionOf(text: string, base: number, limit: number = text.length): Region {
+  let from = base;
+  while (base > 0 && from < limit && /\s/.test(text[from] ?? '')) from += 1;
+  return { text: text.slice(from, Math.max(from, limit)), from };
+}
+
+function sourceOf(region: Region, chunk: SplitChunk): { source: string; from: number } {
+  return { source: region.text.slice(chunk.start, chunk.end), from: region.from + chunk.start };
 }
 
 /**
@@ -64,4 +107,14 @@ export function finalText(end: ReplyEnd, streamed: string): string {
 export function finalChunks(text: string, maxLength: number): string[] {
   if (text.trim() === '') return [EMPTY_REPLY_TEXT.slice(0, maxLength)];
   return splitMessage(text, maxLength);
+}
+
+/** The final messages of a region, with the text each shows; none for a blank region. */
+export function finalRegionChunks(region: Region, maxLength: number): DisplayChunk[] {
+  if (region.text.trim() === '') return [];
+  return planSplit(region.text, maxLength).map((chunk) => ({
+    text: chunk.text,
+    final: true,
+    ...sourceOf(region, chunk),
+  }));
 }

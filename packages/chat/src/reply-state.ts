@@ -1,11 +1,17 @@
-import { type Deferred, deferred, type ReplyPart } from '@switchboard/core';
+import { type Deferred, deferred, type ReplyMeta, type ReplyPart } from '@switchboard/core';
 
 /** An approval request waiting to be posted. */
 export type ApprovalPart = Extract<ReplyPart, { type: 'approval-request' }>;
 
+/** An approval request, and how much text had streamed when it came (the reply continues below it). */
+export interface PendingApproval {
+  readonly part: ApprovalPart;
+  readonly at: number;
+}
+
 /** How a reply ended. */
 export type ReplyEnd =
-  | { readonly kind: 'reply'; readonly text: string }
+  | { readonly kind: 'reply'; readonly text: string; readonly meta?: ReplyMeta }
   | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
 /**
@@ -19,7 +25,7 @@ export class ReplyState {
   /** The latest status line, until text or another status replaces it. */
   status: string | undefined;
   /** Approval requests not yet posted, oldest first. */
-  readonly approvals: ApprovalPart[] = [];
+  readonly approvals: PendingApproval[] = [];
   /** Set by `reply-end` or `error`. */
   end: ReplyEnd | undefined;
   /** How many parts were applied. */
@@ -41,10 +47,10 @@ export class ReplyState {
         }
         break;
       case 'approval-request':
-        this.approvals.push(part);
+        this.approvals.push({ part, at: this.text.length });
         break;
       case 'reply-end':
-        this.end = { kind: 'reply', text: part.text };
+        this.end = { kind: 'reply', text: part.text, meta: part.meta };
         break;
       case 'error':
         this.end = { kind: 'error', code: part.code, message: part.message };

@@ -1,4 +1,4 @@
-import { describeError, PlatformError } from '@switchboard/core';
+import { describeError, EDIT_WINDOW_CLOSED, PlatformError, type RateCall } from '@switchboard/core';
 import { type DeliveryContext, logFields } from './context';
 import { now } from './pacer';
 import type { RetryPolicy } from './types';
@@ -20,6 +20,8 @@ export type Failure =
   | { readonly kind: 'not-modified' }
   /** Rate limited: try again after `waitMs`. */
   | { readonly kind: 'rate-limited'; readonly waitMs: number }
+  /** The message still shows its text but can no longer be edited: the reply continues below it. */
+  | { readonly kind: 'window-closed' }
   /** Worth another attempt after a backoff (server errors, network failures). */
   | { readonly kind: 'retryable' }
   /** The same call cannot succeed (message gone, text rejected). */
@@ -32,6 +34,7 @@ export type Failure =
 export function classifyFailure(error: unknown): Failure {
   if (!PlatformError.isInstance(error)) return { kind: 'retryable' };
   if (error.code === NOT_MODIFIED) return { kind: 'not-modified' };
+  if (error.code === EDIT_WINDOW_CLOSED) return { kind: 'window-closed' };
   if (error.retryAfterMs !== undefined)
     return { kind: 'rate-limited', waitMs: Math.max(0, error.retryAfterMs) };
   return error.retryable ? { kind: 'retryable' } : { kind: 'fatal' };
@@ -50,36 +53,66 @@ export function failureFields(error: unknown): object {
 }
 
 /**
+ * Run one platform call through both gates, the request's {@link DeliveryContext.pacer} and then the
+ * adapter's `rateGate`: wait on each, make the call, report a failure to each (`observe`) and tell each
+ * the call is over (`finished`). The only place the engine paces a call. Typing is a courtesy outside
+ * the request's own pace: only the adapter's gate sees it.
+ */
+export async function gated<T>(
+  context: DeliveryContext,
+  call: RateCall,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const { address, signal } = context;
+  const pacer = call === 'typing' ? undefined : context.pacer;
+  const gate = context.adapter.rateGate;
+  await pacer?.wait(address, signal);
+  await gate?.wait(address, signal, call);
+  try {
+    return await run(signal);
+  } catch (error) {
+    if (!signal.aborted) {
+      pacer?.observe(address, error);
+      gate?.observe(address, error);
+    }
+    throw error;
+  } finally {
+    pacer?.finished();
+    gate?.finished?.(address, call);
+  }
+}
+
+/**
  * Run a platform call that must succeed (final text, approvals), paced like every other call of the
  * request: wait out each rate limit's retry-after, back off on other retryable failures, and give up after
- * `maxAttempts` or `maxTotalMs` by throwing the last error. Fatal failures throw at once, as does
- * "not modified" (callers that edit treat it as success before it gets here).
+ * `maxAttempts` or `maxTotalMs` by throwing the last error. Fatal failures throw at once, as do
+ * "not modified" (callers that edit treat it as success before it gets here) and a closed edit window.
  */
 export async function persist<T>(
   context: DeliveryContext,
-  method: string,
+  method: RateCall,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const policy = context.settings.retry;
   const startedAt = now();
   for (let attempt = 1; ; attempt++) {
-    await context.pacer.ready(context.signal);
     try {
-      const result = await call(context.signal);
-      context.pacer.finished();
-      return result;
+      return await gated(context, method, call);
     } catch (error) {
-      context.pacer.finished();
       context.signal.throwIfAborted();
       const failure = classifyFailure(error);
-      if (failure.kind === 'fatal' || failure.kind === 'not-modified') throw error;
+      if (failure.kind !== 'rate-limited' && failure.kind !== 'retryable') throw error;
       const waitMs = failure.kind === 'rate-limited' ? failure.waitMs : backoffDelay(policy, attempt);
       if (attempt >= policy.maxAttempts || now() + waitMs - startedAt > policy.maxTotalMs) throw error;
+      context.settings.onRetry({
+        platform: context.adapter.platform,
+        rateLimited: failure.kind === 'rate-limited',
+      });
       context.logger.debug(
         logFields(context, { method, attempt, waitMs, ...failureFields(error) }),
         'platform call failed; retrying',
       );
-      context.pacer.holdFor(waitMs);
+      if (failure.kind === 'retryable') context.pacer.holdFor(waitMs);
     }
   }
 }

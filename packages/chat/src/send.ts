@@ -1,4 +1,4 @@
-import type { OutboundMessage, SentMessage } from '@switchboard/core';
+import type { OutboundMessage, ReplyMeta, SentMessage } from '@switchboard/core';
 import { type DeliveryContext, logFields } from './context';
 import { classifyFailure, failureFields, persist } from './retry';
 
@@ -20,11 +20,14 @@ export async function editMessage(
  * Post one message that must arrive (final text), retried per the retry policy. Returns the sent
  * message, or undefined after logging an error when it could not be delivered.
  */
-export async function postFinal(context: DeliveryContext, text: string): Promise<SentMessage | undefined> {
+export async function postFinal(
+  context: DeliveryContext,
+  text: string,
+  meta?: ReplyMeta,
+): Promise<SentMessage | undefined> {
+  const message = { text, final: true, ...(meta === undefined ? {} : { meta }) };
   try {
-    return await persist(context, 'post', (signal) =>
-      context.adapter.post(context.address, { text, final: true }, signal),
-    );
+    return await persist(context, 'post', (signal) => context.adapter.post(context.address, message, signal));
   } catch (error) {
     context.signal.throwIfAborted();
     context.logger.error(logFields(context, failureFields(error)), 'final reply could not be delivered');

@@ -5,13 +5,16 @@ import {
   isFinalPart,
   type ReplyAddress,
   type ReplyPart,
+  type SentMessage,
 } from '@switchboard/core';
 import type { DeliveryContext } from './context';
 import { deliverByEditing } from './edit-delivery';
 import { Pacer } from './pacer';
+import { deliverWithPreview } from './preview-delivery';
 import { ReplyState } from './reply-state';
 import { deliverNatively } from './stream-delivery';
-import type { DeliveryLogger, DeliverySettings } from './types';
+import { deliverIntoStream } from './stream-writer-delivery';
+import type { DeliveryJournal, DeliveryLogger, DeliverySettings } from './types';
 import { deliverWithTyping } from './typing-delivery';
 
 /** What a session needs from the engine. */
@@ -22,13 +25,16 @@ export interface SessionOptions {
   readonly adapter: ChatAdapter | undefined;
   readonly settings: DeliverySettings;
   readonly logger: DeliveryLogger;
+  readonly journal: DeliveryJournal;
+  /** Messages an earlier process posted for this reply (see `DeliveryEngine.open`). */
+  readonly resumed: readonly SentMessage[];
   /** Called once, when the delivery has finished or was discarded. */
   readonly onFinished: () => void;
 }
 
 /**
  * One request's delivery. Parts are applied to its {@link ReplyState} as they arrive; from the first part
- * on, the session's own loop (native stream, post+edit, or typing) makes the platform calls, so a slow or
+ * on, the session's own loop (native stream, stream writer, preview, post+edit, or typing) makes the platform calls, so a slow or
  * rate-limited platform holds up this request only.
  */
 export class DeliverySession {
@@ -76,7 +82,8 @@ export class DeliverySession {
     if (this.#finished || !this.state.apply(part)) return false;
     if (!this.#started) {
       this.#started = true;
-      if (this.#options.adapter?.stream !== undefined) this.#queue = new AsyncQueue<ReplyPart>();
+      const native = this.#options.adapter?.stream !== undefined && this.#options.resumed.length === 0;
+      if (native) this.#queue = new AsyncQueue<ReplyPart>();
       this.#queue?.push(part);
       if (isFinalPart(part)) this.#queue?.close();
       void this.#run();
@@ -110,14 +117,23 @@ export class DeliverySession {
         signal,
         logger,
         settings: this.#options.settings,
+        journal: this.#options.journal,
+        resumed: this.#options.resumed,
       };
+      let delivered = false;
       if (this.#queue !== undefined) {
-        const delivered = await deliverNatively(context, this.#queue);
+        delivered = await deliverNatively(context, this.#queue);
         this.#queue = undefined;
-        if (delivered) return;
       }
-      if (adapter.limits.canEdit) await deliverByEditing(context);
-      else await deliverWithTyping(context);
+      const fresh = this.#options.resumed.length === 0;
+      if (!delivered && adapter.streamWriter !== undefined && fresh)
+        delivered = await deliverIntoStream(context, adapter.streamWriter);
+      if (!delivered && adapter.preview !== undefined && fresh) delivered = await deliverWithPreview(context);
+      if (!delivered) {
+        if (adapter.limits.canEdit) await deliverByEditing(context);
+        else await deliverWithTyping(context);
+      }
+      if (this.state.end !== undefined) this.#options.journal.delivered(requestId);
     } catch (error) {
       const fields = {
         requestId,

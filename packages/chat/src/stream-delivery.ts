@@ -1,4 +1,4 @@
-import type { AsyncQueue, ReplyPart } from '@switchboard/core';
+import type { AsyncQueue, ReplyPart, SentMessage } from '@switchboard/core';
 import { type DeliveryContext, logFields } from './context';
 import { failureFields } from './retry';
 
@@ -27,8 +27,18 @@ export async function deliverNatively(
     },
   };
   try {
-    const sent = await context.adapter.stream?.(context.address, parts, context.signal);
-    if (sent !== null && sent !== undefined) return true;
+    const shown: SentMessage[] = [];
+    const sent = await context.adapter.stream?.(context.address, parts, context.signal, (message) => {
+      shown.push(message);
+      context.journal.sent(context.requestId, [...shown]);
+    });
+    if (sent !== null && sent !== undefined) {
+      if (!shown.some((message) => message.id === sent.id)) {
+        shown.push(sent);
+        context.journal.sent(context.requestId, [...shown]);
+      }
+      return true;
+    }
     if (consumed > 0) {
       context.logger.warn(
         logFields(context, { consumed }),

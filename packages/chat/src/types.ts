@@ -1,4 +1,4 @@
-import type { ChatAdapter, Platform, ReplyAddress, ReplyPart } from '@switchboard/core';
+import type { ChatAdapter, Platform, ReplyAddress, ReplyPart, SentMessage } from '@switchboard/core';
 
 /** The few logging calls the engine makes; a pino `Logger` fits. Lines never carry message text. */
 export interface DeliveryLogger {
@@ -19,6 +19,24 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
+/**
+ * Where the engine records what it did for each request (the outbox; ADR 0031): the platform messages a
+ * reply shows, and that its final text arrived. The box implements it over the store, so after a crash
+ * the delivery can be finished by editing those messages instead of posting the reply again. Calls
+ * must not block or throw: the implementation queues its writes.
+ */
+export interface DeliveryJournal {
+  /** The messages the request's reply shows now, in order (after every post). */
+  sent(requestId: string, messages: readonly SentMessage[]): void;
+  /** The request's final reply reached the platform. */
+  delivered(requestId: string): void;
+}
+
+/** How a delivery picks up after a restart: the messages its reply already shows (from the journal). */
+export interface DeliveryResume {
+  readonly sent: readonly SentMessage[];
+}
+
 /** Options of {@link createDeliveryEngine}. */
 export interface DeliveryOptions {
   /** The adapter that owns a platform's connection, or undefined when none is running. */
@@ -32,6 +50,16 @@ export interface DeliveryOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** How long `close()` lets open deliveries finish before aborting them. Default 10 s. */
   readonly closeTimeoutMs?: number;
+  /** Where posts and finished deliveries are recorded; nothing is recorded without it. */
+  readonly journal?: DeliveryJournal;
+  /** Told of every platform call that failed and will be retried (for `/metrics`). */
+  readonly onRetry?: (retry: DeliveryRetry) => void;
+}
+
+/** A platform call that failed and is retried: `rateLimited` when the platform said to slow down (429). */
+export interface DeliveryRetry {
+  readonly platform: Platform;
+  readonly rateLimited: boolean;
 }
 
 /**
@@ -41,9 +69,11 @@ export interface DeliveryOptions {
 export interface DeliveryEngine {
   /**
    * Start a delivery for `requestId`, answering at `address`. Call before the request can produce parts.
-   * Opening an id that is still open counts once more (see {@link DeliveryEngine.discard}).
+   * Opening an id that is still open counts once more (see {@link DeliveryEngine.discard}). With
+   * `resume`, the delivery continues in the messages an earlier process posted (by editing them), never
+   * posting the reply a second time.
    */
-  open(requestId: string, address: ReplyAddress): void;
+  open(requestId: string, address: ReplyAddress, resume?: DeliveryResume): void;
   /**
    * Hand over the next part of a request, in order. Resolves at once: platform calls happen in the
    * request's own loop. Parts of an unknown or finished request are dropped with a warning.
@@ -69,4 +99,5 @@ export interface DeliverySettings {
   readonly typingIntervalMs: number;
   readonly retry: RetryPolicy;
   readonly closeTimeoutMs: number;
+  readonly onRetry: (retry: DeliveryRetry) => void;
 }

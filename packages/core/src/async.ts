@@ -107,3 +107,32 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
     );
   });
 }
+
+/** A signal that aborts with its parent or after `ms`, whichever comes first; `dispose` when done with it. */
+export interface DeadlineSignal {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
+
+/**
+ * {@link DeadlineSignal} from a plain controller and timer. Unlike `AbortSignal.any([…, AbortSignal.timeout()])`,
+ * whose combined signal Node 20 may garbage-collect while only its own listeners refer to it (so it never
+ * fires), the timer here holds the controller until it fires or is disposed.
+ */
+export function deadlineSignal(parent: AbortSignal, ms: number): DeadlineSignal {
+  const controller = new AbortController();
+  const onParent = () => controller.abort(parent.reason);
+  if (parent.aborted) onParent();
+  else parent.addEventListener('abort', onParent, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The time limit was reached.', 'TimeoutError')),
+    Math.max(1, ms),
+  );
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onParent);
+    },
+  };
+}

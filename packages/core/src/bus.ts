@@ -17,6 +17,17 @@ export interface Job {
 export type ControlMessage =
   | { readonly type: 'cancel'; readonly taskId: string; readonly by: string }
   | {
+      /**
+       * The client that sent request `eventId` went away (a closed web connection): stop its task
+       * where it runs, or cancel it as it starts if it has not begun. Only a task of the conversation
+       * `conversationKey` is stopped.
+       */
+      readonly type: 'abandon';
+      readonly eventId: string;
+      readonly conversationKey: string;
+      readonly by: string;
+    }
+  | {
       readonly type: 'approval-decided';
       readonly approvalId: string;
       readonly choice: string;

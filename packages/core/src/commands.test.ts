@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_COMMANDS, helpText, parseCommand } from './commands';
+import { CONTROL_COMMANDS, helpText, parseCommand, resolveSubcommand } from './commands';
 
 describe('parseCommand', () => {
   it('reads a slash command and its arguments', () => {
@@ -77,5 +77,23 @@ describe('CONTROL_COMMANDS', () => {
   it('answers /usage in the control lane and keeps /local in order with the answers it changes', () => {
     expect(CONTROL_COMMANDS.has('usage')).toBe(true);
     expect(CONTROL_COMMANDS.has('local')).toBe(false);
+  });
+});
+
+describe('memory subcommands of /ask (Slack)', () => {
+  it('reads only their unambiguous forms', () => {
+    expect(resolveSubcommand({ name: 'ask', args: 'forget all' })).toEqual({ name: 'forget', args: 'all' });
+    expect(resolveSubcommand({ name: 'ask', args: 'forget 12' })).toEqual({ name: 'forget', args: '12' });
+    expect(resolveSubcommand({ name: 'ask', args: 'link AB12CD' })).toEqual({ name: 'link', args: 'AB12CD' });
+    expect(resolveSubcommand({ name: 'ask', args: 'memory team ON' })).toEqual({
+      name: 'memory',
+      args: 'team on',
+    });
+    expect(resolveSubcommand({ name: 'ask', args: 'memories' })).toEqual({ name: 'memories', args: '' });
+    expect(resolveSubcommand({ name: 'ask', args: 'forget about it' })).toEqual({
+      name: 'ask',
+      args: 'forget about it',
+    });
+    expect(resolveSubcommand({ name: 'ask', args: 'link the two ideas' }).name).toBe('ask');
   });
 });

@@ -17,12 +17,58 @@ export const COMMANDS = [
   { name: 'status', description: 'Show the last task in this conversation' },
   { name: 'tasks', description: 'List recent tasks in this conversation' },
   {
+    name: 'task',
+    description: 'Show the steps of one task',
+    argument: { name: 'id', description: 'Task id (from /tasks)', required: true },
+  },
+  {
     name: 'cancel',
     description: 'Cancel the running task (or the one with this id)',
     argument: { name: 'id', description: 'Task id', required: false },
   },
-  { name: 'history', description: 'Show the last turns this conversation remembers' },
-  { name: 'forget', description: 'Forget this conversation’s history' },
+  {
+    name: 'schedule',
+    description: 'Run a prompt later or on a cron schedule, posting here',
+    argument: {
+      name: 'when',
+      description: 'in 10m / at 2026-12-24T18:00 / "0 9 * * *", then the prompt',
+      required: true,
+    },
+  },
+  { name: 'schedules', description: 'List the schedules of this conversation' },
+  {
+    name: 'unschedule',
+    description: 'Remove a schedule',
+    argument: { name: 'id', description: 'Schedule id (from /schedules)', required: true },
+  },
+  {
+    name: 'history',
+    description: 'Show the last turns here, or search all your history',
+    argument: { name: 'words', description: 'Words to search for in everything you asked', required: false },
+  },
+  {
+    name: 'forget',
+    description: 'Forget this conversation, one memory (id), or all your data (all)',
+    argument: { name: 'what', description: 'A memory id, or all', required: false },
+  },
+  {
+    name: 'remember',
+    description: 'Keep a fact for later answers',
+    argument: { name: 'fact', description: 'What to remember', required: true },
+  },
+  { name: 'memories', description: 'List what is kept about you, with ids' },
+  {
+    name: 'memory',
+    description: 'Team memory in this channel (team on/off)',
+    argument: { name: 'setting', description: 'team on, or team off', required: false },
+  },
+  { name: 'export', description: 'Download all your data as JSON' },
+  {
+    name: 'link',
+    description: 'Join your accounts on several apps into one person',
+    argument: { name: 'code', description: 'The code /link showed on your other app', required: false },
+  },
+  { name: 'unlink', description: 'Undo /link for this account' },
   { name: 'usage', description: 'Tokens and cost per model today and this month' },
   {
     name: 'local',
@@ -42,6 +88,8 @@ export const CONTROL_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'cancel',
   'status',
   'tasks',
+  'task',
+  'schedules',
   'models',
   'usage',
   'help',
@@ -89,6 +137,10 @@ const BARE_SUBCOMMANDS = new Set<string>([
   'cancel',
   'usage',
   'local',
+  'memories',
+  'export',
+  'link',
+  'unlink',
 ]);
 
 /**
@@ -105,8 +157,21 @@ export function resolveSubcommand(command: CommandInvocation): CommandInvocation
   if (word === 'local' && rest.length === 1 && /^(on|off)$/i.test(rest[0] ?? '')) {
     return { name: 'local', args: (rest[0] ?? '').toLowerCase() };
   }
-  if (word === 'cancel' && rest.length === 1 && /^[\w-]{4,}$/.test(rest[0] ?? '')) {
-    return { name: 'cancel', args: rest[0] ?? '' };
+  const only = rest.length === 1 ? (rest[0] ?? '') : undefined;
+  if (word === 'forget' && only !== undefined && /^(all|#?\d+)$/i.test(only))
+    return { name: 'forget', args: only };
+  if (word === 'link' && only !== undefined && /^[A-Za-z0-9]{6}$/.test(only))
+    return { name: 'link', args: only };
+  if (
+    word === 'memory' &&
+    rest.length === 2 &&
+    /^team$/i.test(rest[0] ?? '') &&
+    /^(on|off)$/i.test(rest[1] ?? '')
+  ) {
+    return { name: 'memory', args: rest.join(' ').toLowerCase() };
+  }
+  if ((word === 'cancel' || word === 'task') && rest.length === 1 && /^[\w-]{4,}$/.test(rest[0] ?? '')) {
+    return { name: word, args: rest[0] ?? '' };
   }
   return command;
 }

@@ -118,8 +118,46 @@ export class BusyError extends SwitchboardError {
   }
 }
 
+/**
+ * The bus was closed: nothing more can be enqueued. The caller should let the platform retry later.
+ * Every {@link Bus} implementation rejects `enqueue` with it after `close()` (ADR 0008).
+ */
+export class BusClosedError extends SwitchboardError {
+  constructor() {
+    super(
+      'bus_closed',
+      'The message bus is shut down, so the event was not queued. It can be sent again once the box is back.',
+    );
+    this.name = 'BusClosedError';
+  }
+
+  static override isInstance(value: unknown): value is BusClosedError {
+    return SwitchboardError.isInstance(value) && value.code === 'bus_closed';
+  }
+}
+
 /** A message for logs and users that never includes a stack trace. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The longest error description logs get above debug level. */
+const BRIEF_LENGTH = 240;
+
+/**
+ * {@link describeError} fit for logs above debug level: never the text of a message. A database error
+ * quotes the query and its parameters (a user's question, a model's answer), so only its first line is
+ * kept, without drizzle's `Failed query:` and everything from `params:` on; the rest is capped.
+ */
+export function describeErrorBriefly(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  let message = describeError(error);
+  if (message.startsWith('Failed query:')) {
+    const cause = (error as { cause?: unknown }).cause;
+    message = cause === undefined ? 'a database query failed' : describeError(cause);
+  }
+  const firstLine = (message.split('\n')[0] ?? '').split('params:')[0] ?? '';
+  const brief = firstLine.length > BRIEF_LENGTH ? `${firstLine.slice(0, BRIEF_LENGTH)}…` : firstLine;
+  return typeof code === 'string' && code.length > 0 && !brief.includes(code) ? `${brief} (${code})` : brief;
 }

@@ -24,6 +24,12 @@ export interface Author {
   readonly displayName: string;
   /** Platform roles or groups (Discord role ids, for example), used by allowlists. */
   readonly roles?: readonly string[];
+  /**
+   * True when the platform says this person administers the place the event came from (Discord: the
+   * Administrator permission in that server). Such a person may decide any approval there. Adapters
+   * leave it out when the platform does not tell.
+   */
+  readonly admin?: boolean;
 }
 
 /** A parsed command: `/ask hello` on every platform becomes `{ name: 'ask', args: 'hello' }`. */
@@ -38,6 +44,11 @@ export interface ActionInvocation {
   readonly id: string;
   /** The payload the button carried, such as `<approvalId>:approve`. */
   readonly value: string;
+  /**
+   * The platform user id of the person whose request the button was shown for, when the platform's
+   * button can carry it (Discord). The agent lets only that person, a box owner or an admin decide.
+   */
+  readonly requestedBy?: string;
 }
 
 /**
@@ -63,4 +74,20 @@ export interface InboundEvent {
    * worker publishes reply parts to it. Adapters leave it unset.
    */
   readonly gateway?: string;
+  /** Stamped by the gateway once the event and its task are recorded in the inbox (see {@link InboxStamp}). */
+  readonly inbox?: InboxStamp;
+}
+
+/**
+ * What the gateway's inbox recorded for an event before the platform was told it arrived: the task it
+ * made, the process whose lease holds it, and whether the box owes the platform a delivery of its
+ * final reply after a crash (the outbox; a web client asks again with its Idempotency-Key instead).
+ */
+export interface InboxStamp {
+  readonly taskId: string;
+  /** The lease owner (`host:pid:boot`) that recorded the task `running`, or the one that recovered it. */
+  readonly owner: string;
+  readonly outbox: boolean;
+  /** True when the task was recovered after the process working on it died. */
+  readonly recovered?: boolean;
 }

@@ -73,6 +73,13 @@ export interface LanguageModel {
   readonly demo?: boolean;
   /** Current health; models without it are assumed available (the router's circuit breaker still applies). */
   health?(): ModelHealth;
+  /** Tokens of context one answer may use (prompt and answer together), where the model has a limit known here. */
+  readonly contextTokens?: number;
+  /**
+   * The exact token count of each text with the model's own tokenizer (node-llama-cpp for local models).
+   * Models without it are measured by a close estimate.
+   */
+  countTokens?(texts: readonly string[]): Promise<number[]>;
   stream(call: ModelCall, signal: AbortSignal): AsyncIterable<ModelPart>;
 }
 

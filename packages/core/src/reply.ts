@@ -1,5 +1,9 @@
 /** Token counts of one model call or one task. */
 export interface Usage {
+  /**
+   * Every prompt token the model read, whether it evaluated it now or took it from a cache (what cloud
+   * APIs bill as input). A provider that cannot tell reports 0, and the agent estimates it instead.
+   */
   readonly inputTokens: number;
   readonly outputTokens: number;
 }

@@ -1,13 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { SwitchboardError } from '@switchboard/core';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { migrationFailed, reasonOf } from './database-errors';
 import type { DriverConnection } from './drizzle-store';
-import { migrationsFolder } from './migrations';
+import { type MigrationReport, migrationsFolder, pendingMigrations } from './migrations';
 import { schema } from './schema';
 
 /** The `dataDir` that keeps the embedded database in memory only (tests, throwaway runs). */
@@ -27,7 +28,8 @@ export async function connectPglite(dataDir: string): Promise<DriverConnection> 
       await mkdir(folder, { recursive: true });
       lock = await lockDataDir(folder);
     }
-    client = await PGlite.create(inMemory ? undefined : folder);
+    // pgvector comes with PGlite (ADR 0037): `memories` recall uses it when the extension is created.
+    client = await PGlite.create(inMemory ? undefined : folder, { extensions: { vector } });
   } catch (error) {
     await lock?.release();
     if (error instanceof SwitchboardError) throw error;
@@ -41,9 +43,12 @@ export async function connectPglite(dataDir: string): Promise<DriverConnection> 
   return {
     driver: 'pglite',
     db,
-    async migrate() {
+    async migrate(): Promise<MigrationReport> {
       try {
-        await migrate(db, { migrationsFolder: migrationsFolder() });
+        const folder = migrationsFolder();
+        const applied = await pendingMigrations(db, folder);
+        await migrate(db, { migrationsFolder: folder });
+        return { applied };
       } catch (error) {
         throw migrationFailed(error);
       }

@@ -4,7 +4,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { migrationFailed, reasonOf } from './database-errors';
 import type { DriverConnection } from './drizzle-store';
-import { migrationsFolder } from './migrations';
+import { type MigrationReport, migrationsFolder, pendingMigrations } from './migrations';
 import { redactDatabaseUrl, redactPassword } from './redact';
 import { schema } from './schema';
 
@@ -52,7 +52,7 @@ export async function connectPostgres(url: string, options: PostgresOptions = {}
   return {
     driver: 'postgres',
     db,
-    async migrate() {
+    async migrate(): Promise<MigrationReport> {
       // Several processes (gateway, workers) may start together: one migrates, the others wait.
       let client: pg.PoolClient;
       try {
@@ -62,7 +62,12 @@ export async function connectPostgres(url: string, options: PostgresOptions = {}
       }
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        await migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder() });
+        // Under the lock, what is pending now is exactly what this process applies.
+        const locked = drizzle({ client, schema });
+        const folder = migrationsFolder();
+        const applied = await pendingMigrations(locked, folder);
+        await migrate(locked, { migrationsFolder: folder });
+        return { applied };
       } catch (error) {
         throw migrationFailed(error, (text) => redactPassword(text, url));
       } finally {

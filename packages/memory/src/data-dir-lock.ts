@@ -1,3 +1,4 @@
+import { readFileSync, unlinkSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SwitchboardError } from '@switchboard/core';
@@ -10,6 +11,22 @@ const LOCK_FILE = 'switchboard.lock';
 
 /** Folders this process has open, so a second open in the same process is refused too. */
 const openHere = new Set<string>();
+
+let exitHookInstalled = false;
+
+/** Remove the lock files this process still holds; runs on `process.exit` too, where nothing async can. */
+function releaseAtExit(): void {
+  for (const folder of openHere) {
+    const path = join(folder, LOCK_FILE);
+    try {
+      if (Number.parseInt(readFileSync(path, 'utf8').trim(), 10) === process.pid) unlinkSync(path);
+    } catch {
+      // Already gone, or not readable: nothing of ours to remove.
+    }
+  }
+  openHere.clear();
+  exitHookInstalled = false;
+}
 
 /** A held lock on a data folder. */
 export interface DataDirLock {
@@ -42,7 +59,11 @@ export async function dataDirHolder(folder: string): Promise<number | undefined>
   return isAlive(pid) ? pid : undefined;
 }
 
-/** Take the lock on an existing `folder`, or throw `database_in_use` naming the process that holds it. */
+/**
+ * Take the lock on an existing `folder`, or throw `database_in_use` naming the process that holds it.
+ * The lock goes when released, and at the latest when the process exits by any means but a kill
+ * (`process.exit` from a start-up that failed or hung included), so the next start takes the folder.
+ */
 export async function lockDataDir(folder: string): Promise<DataDirLock> {
   const path = join(folder, LOCK_FILE);
   if (openHere.has(folder)) throw inUse(folder, process.pid);
@@ -53,6 +74,10 @@ export async function lockDataDir(folder: string): Promise<DataDirLock> {
     const holder = await dataDirHolder(folder);
     if (holder !== undefined) throw inUse(folder, holder);
     await writeFile(path, `${process.pid}\n`);
+  }
+  if (!exitHookInstalled) {
+    process.once('exit', releaseAtExit);
+    exitHookInstalled = true;
   }
   openHere.add(folder);
   return {

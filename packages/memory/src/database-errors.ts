@@ -52,3 +52,17 @@ export function migrationFailed(
     { cause: error },
   );
 }
+
+/** The task with `id` does not exist. */
+export function taskNotFound(id: string, cause?: unknown): SwitchboardError {
+  return new SwitchboardError('task_not_found', `There is no task with id ${id}.`, { cause });
+}
+
+/** The conversation `key` does not exist (it must be ensured before it is written to). */
+export function conversationNotFound(key: string, cause?: unknown): SwitchboardError {
+  return new SwitchboardError(
+    'conversation_not_found',
+    `There is no conversation ${key}; call ensureConversation first.`,
+    { cause },
+  );
+}

@@ -1,23 +1,67 @@
-import { type ConversationRef, conversationKey, SwitchboardError } from '@switchboard/core';
-import { and, desc, eq, like, sql } from 'drizzle-orm';
+import type { ConversationRef, InboundEvent, SentMessage } from '@switchboard/core';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { errorCodeOf, FOREIGN_KEY_VIOLATION } from './database-errors';
+import { ApprovalQueries } from './approval-queries';
+import { adjustCloudSpend, reserveCloudSpend } from './budget-queries';
+import { ConversationQueries } from './conversation-queries';
+import { HistoryQueries } from './history-queries';
+import { LifecycleQueries } from './lifecycle-queries';
+import { MemoryQueries } from './memory-queries';
 import type {
+  ConversationSummary,
+  HistoryHit,
+  LinkResult,
+  MemoryRecord,
+  NewMemory,
+  PersonExport,
+  RecalledMemory,
+  RecallQuery,
+} from './memory-records';
+import { MessageQueries } from './message-queries';
+import type { MigrationReport } from './migrations';
+import { PeopleQueries } from './people-queries';
+import { exportPerson, forgetPerson } from './person-data';
+import type { QuestionContext, QuestionContextQuery } from './question-context';
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
   BeginTaskResult,
+  ClaimResult,
   ConversationRecord,
+  DecideApprovalResult,
+  InboxEntry,
+  InboxResult,
+  Lease,
   MessageRecord,
+  NewApproval,
   NewMessage,
+  NewSchedule,
   NewTask,
+  NewTaskStep,
+  NewToolPin,
+  RecoverableTask,
+  ScheduleRecord,
+  SpendReservation,
+  SpendReservationResult,
+  StepClaim,
+  TaskClaim,
+  TaskEnd,
   TaskEventRecord,
   TaskPatch,
   TaskRecord,
+  TaskStepRecord,
+  ToolPin,
   UsageQuery,
   UsageRow,
 } from './records';
-import { toConversationRecord, toMessageRecord, toTaskEventRecord, toTaskRecord } from './rows';
-import { conversations, inboundEvents, messages, type schema, taskEvents, tasks } from './schema';
-import type { Store } from './store';
+import { ScheduleQueries } from './schedule-queries';
+import type { schema } from './schema';
+import type { RecordedForOthersQuery, Store } from './store';
+import { TaskQueries } from './task-queries';
+import { TaskStepQueries } from './task-step-queries';
+import { ToolPinQueries } from './tool-pin-queries';
 import { cloudSpendSince, usageSummary } from './usage-queries';
+import { enableVector } from './vector-support';
 
 /** A drizzle database over our schema, from either driver (`drizzle-orm/pglite` or `drizzle-orm/node-postgres`). */
 export type MemoryDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -26,170 +70,298 @@ export type MemoryDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DriverConnection {
   readonly driver: Store['driver'];
   readonly db: MemoryDatabase;
-  /** Apply pending migrations; safe to call again. */
-  migrate(): Promise<void>;
+  /** Apply pending migrations and say which; safe to call again. */
+  migrate(): Promise<MigrationReport>;
   /** Release the connection (pool, PGlite instance, data-folder lock). Called once. */
   close(): Promise<void>;
 }
 
-/** A count or limit as a whole number of at least zero. */
-const atLeastZero = (value: number): number => (Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0);
-
-/** `prefix` as a LIKE pattern that matches ids starting with it, with `%`, `_` and `\` taken literally. */
-const startsWith = (prefix: string): string => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
-
 /**
- * The one {@link Store}: plain drizzle queries that run the same on PGlite and on Postgres.
+ * The one {@link Store}: plain drizzle queries that run the same on PGlite and on Postgres, one module
+ * per concern (`conversation-queries.ts`, `task-queries.ts`, `message-queries.ts`, `usage-queries.ts`).
  * Open it with `openStore()`, which picks the driver.
  */
 export class DrizzleStore implements Store {
   readonly driver: Store['driver'];
   readonly #connection: DriverConnection;
   readonly #db: MemoryDatabase;
+  readonly #conversations: ConversationQueries;
+  readonly #tasks: TaskQueries;
+  readonly #messages: MessageQueries;
+  readonly #people: PeopleQueries;
+  readonly #memories: MemoryQueries;
+  readonly #history: HistoryQueries;
+  #vector: Promise<boolean> | undefined;
+  readonly #approvals: ApprovalQueries;
+  readonly #toolPins: ToolPinQueries;
+  readonly #lifecycle: LifecycleQueries;
+  readonly #steps: TaskStepQueries;
+  readonly #schedules: ScheduleQueries;
   #closing: Promise<void> | undefined;
 
-  constructor(connection: DriverConnection) {
+  readonly #useVector: boolean;
+
+  constructor(connection: DriverConnection, options: { readonly vector?: boolean } = {}) {
+    this.#useVector = options.vector !== false;
     this.driver = connection.driver;
     this.#connection = connection;
     this.#db = connection.db;
+    this.#conversations = new ConversationQueries(connection.db);
+    this.#tasks = new TaskQueries(connection.db);
+    this.#messages = new MessageQueries(connection.db);
+    this.#people = new PeopleQueries(connection.db);
+    this.#memories = new MemoryQueries(connection.db, () => this.hasVectorExtension());
+    this.#history = new HistoryQueries(connection.db);
+    this.#approvals = new ApprovalQueries(connection.db);
+    this.#toolPins = new ToolPinQueries(connection.db);
+    this.#lifecycle = new LifecycleQueries(connection.db);
+    this.#steps = new TaskStepQueries(connection.db);
+    this.#schedules = new ScheduleQueries(connection.db);
   }
 
-  async ensureConversation(ref: ConversationRef): Promise<ConversationRecord> {
-    const [row] = await this.#db
-      .insert(conversations)
-      .values({
-        key: conversationKey(ref),
-        platform: ref.platform,
-        account: ref.account,
-        channel: ref.channel,
-        thread: ref.thread ?? null,
-        direct: ref.direct,
-      })
-      .onConflictDoUpdate({ target: conversations.key, set: { updatedAt: sql`now()` } })
-      .returning();
-    if (!row)
-      throw new SwitchboardError('database_error', 'The database did not return the conversation it saved.');
-    return toConversationRecord(row);
+  createSchedule(schedule: NewSchedule): Promise<ScheduleRecord> {
+    return this.#schedules.createSchedule(schedule);
   }
 
-  async getConversation(key: string): Promise<ConversationRecord | undefined> {
-    const [row] = await this.#db.select().from(conversations).where(eq(conversations.key, key));
-    return row && toConversationRecord(row);
+  listSchedules(conversationKey: string): Promise<ScheduleRecord[]> {
+    return this.#schedules.listSchedules(conversationKey);
   }
 
-  async setPinnedModel(key: string, model: string | undefined): Promise<void> {
-    const updated = await this.#db
-      .update(conversations)
-      .set({ pinnedModel: model ?? null, updatedAt: sql`now()` })
-      .where(eq(conversations.key, key))
-      .returning({ key: conversations.key });
-    if (updated.length === 0) throw conversationNotFound(key);
+  deleteSchedule(conversationKey: string, id: string): Promise<boolean> {
+    return this.#schedules.deleteSchedule(conversationKey, id);
   }
 
-  async setLocalOnly(key: string, on: boolean): Promise<void> {
-    const updated = await this.#db
-      .update(conversations)
-      .set({ localOnly: on, updatedAt: sql`now()` })
-      .where(eq(conversations.key, key))
-      .returning({ key: conversations.key });
-    if (updated.length === 0) throw conversationNotFound(key);
+  dueSchedules(now: Date, limit: number): Promise<ScheduleRecord[]> {
+    return this.#schedules.dueSchedules(now, limit);
   }
 
-  async beginTask(task: NewTask): Promise<BeginTaskResult> {
-    return this.#db.transaction(async (transaction) => {
-      const claimed = await transaction
-        .insert(inboundEvents)
-        .values({ id: task.eventId, taskId: task.id })
-        .onConflictDoNothing({ target: inboundEvents.id })
-        .returning({ id: inboundEvents.id });
-      if (claimed.length === 0) {
-        const [existing] = await transaction.select().from(tasks).where(eq(tasks.eventId, task.eventId));
-        if (!existing) {
-          throw new SwitchboardError(
-            'task_not_found',
-            `Event ${task.eventId} was seen before, but the task it started is gone.`,
-          );
-        }
-        return { status: 'duplicate', task: toTaskRecord(existing) };
-      }
-      const [created] = await transaction
-        .insert(tasks)
-        .values({
-          id: task.id,
-          eventId: task.eventId,
-          conversationKey: task.conversationKey,
-          authorId: task.authorId,
-          command: task.command,
-          status: 'running',
-          ...(task.createdAt === undefined ? {} : { createdAt: task.createdAt }),
-        })
-        .returning();
-      if (!created)
-        throw new SwitchboardError('database_error', 'The database did not return the task it saved.');
-      return { status: 'created', task: toTaskRecord(created) };
-    });
+  claimRun(id: string, dueAt: Date, nextRunAt: Date | undefined, now: Date): Promise<boolean> {
+    return this.#schedules.claimRun(id, dueAt, nextRunAt, now);
   }
 
-  /** Fields left out of `patch`, or set to `undefined`, keep their value. */
-  async updateTask(id: string, patch: TaskPatch): Promise<void> {
-    const values = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-    if (Object.keys(values).length === 0) {
-      if (!(await this.getTask(id))) throw taskNotFound(id);
-      return;
-    }
-    const updated = await this.#db
-      .update(tasks)
-      .set(values as Partial<typeof tasks.$inferInsert>)
-      .where(eq(tasks.id, id))
-      .returning({ id: tasks.id });
-    if (updated.length === 0) throw taskNotFound(id);
+  startStep(step: NewTaskStep): Promise<StepClaim> {
+    return this.#steps.startStep(step);
   }
 
-  async getTask(id: string): Promise<TaskRecord | undefined> {
-    const [row] = await this.#db.select().from(tasks).where(eq(tasks.id, id));
-    return row && toTaskRecord(row);
+  finishStep(taskId: string, step: number, output: string, failed: boolean): Promise<void> {
+    return this.#steps.finishStep(taskId, step, output, failed);
   }
 
-  async listTasks(conversationKey: string, limit: number): Promise<TaskRecord[]> {
-    const rows = await this.#db
-      .select()
-      .from(tasks)
-      .where(eq(tasks.conversationKey, conversationKey))
-      .orderBy(desc(tasks.createdAt), desc(tasks.sequence))
-      .limit(atLeastZero(limit));
-    return rows.map(toTaskRecord);
+  listSteps(taskId: string): Promise<TaskStepRecord[]> {
+    return this.#steps.listSteps(taskId);
   }
 
-  /** Undefined when no task, or more than one, starts with `idPrefix`, or the prefix is empty. */
-  async findTask(conversationKey: string, idPrefix: string): Promise<TaskRecord | undefined> {
-    if (idPrefix.length === 0) return undefined;
-    const rows = await this.#db
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.conversationKey, conversationKey), like(tasks.id, startsWith(idPrefix))))
-      .limit(2);
-    const exact = rows.find((row) => row.id === idPrefix);
-    if (exact) return toTaskRecord(exact);
-    const [only, another] = rows;
-    return only && !another ? toTaskRecord(only) : undefined;
+  /** Detected once (after migrations): whether the `vector` extension is there to use. */
+  hasVectorExtension(): Promise<boolean> {
+    this.#vector ??= this.#useVector ? enableVector(this.#db).catch(() => false) : Promise.resolve(false);
+    return this.#vector;
   }
 
-  async appendTaskEvent(taskId: string, type: string, data: unknown): Promise<void> {
-    try {
-      await this.#db.insert(taskEvents).values({ taskId, type, data: data ?? null });
-    } catch (error) {
-      if (errorCodeOf(error) === FOREIGN_KEY_VIOLATION) throw taskNotFound(taskId, error);
-      throw error;
-    }
+  setTeamMemory(key: string, on: boolean): Promise<void> {
+    return this.#conversations.setTeamMemory(key, on);
   }
 
-  async listTaskEvents(taskId: string): Promise<TaskEventRecord[]> {
-    const rows = await this.#db
-      .select()
-      .from(taskEvents)
-      .where(eq(taskEvents.taskId, taskId))
-      .orderBy(taskEvents.id);
-    return rows.map(toTaskEventRecord);
+  personFor(identity: string): Promise<string> {
+    return this.#people.personFor(identity);
+  }
+
+  identitiesOf(personId: string): Promise<string[]> {
+    return this.#people.identitiesOf(personId);
+  }
+
+  createLinkCode(personId: string, expiresAt: Date): Promise<string> {
+    return this.#people.createLinkCode(personId, expiresAt);
+  }
+
+  redeemLinkCode(code: string, identity: string, now: Date): Promise<LinkResult> {
+    return this.#people.redeemLinkCode(code, identity, now);
+  }
+
+  unlinkIdentity(identity: string): Promise<boolean> {
+    return this.#people.unlinkIdentity(identity);
+  }
+
+  createExportLink(personId: string, expiresAt: Date): Promise<string> {
+    return this.#people.createExportLink(personId, expiresAt);
+  }
+
+  personOfExportLink(token: string, now: Date): Promise<string | undefined> {
+    return this.#people.personOfExportLink(token, now);
+  }
+
+  personSettings(personId: string): Promise<Record<string, unknown>> {
+    return this.#people.personSettings(personId);
+  }
+
+  setPersonSetting(personId: string, name: string, value: unknown): Promise<void> {
+    return this.#people.setPersonSetting(personId, name, value);
+  }
+
+  addMemory(memory: NewMemory): Promise<MemoryRecord> {
+    return this.#memories.addMemory(memory);
+  }
+
+  listMemories(personId: string, limit: number): Promise<MemoryRecord[]> {
+    return this.#memories.listMemories(personId, limit);
+  }
+
+  forgetMemory(personId: string, id: number): Promise<boolean> {
+    return this.#memories.forgetMemory(personId, id);
+  }
+
+  recallMemories(query: RecallQuery): Promise<RecalledMemory[]> {
+    return this.#memories.recall(query);
+  }
+
+  searchHistory(personId: string, words: string, limit: number): Promise<HistoryHit[]> {
+    return this.#history.searchHistory(personId, words, limit);
+  }
+
+  forgetConversation(conversationKey: string): Promise<number> {
+    return this.#history.forgetConversation(conversationKey);
+  }
+
+  exportPerson(personId: string): Promise<PersonExport> {
+    return exportPerson(this.#db, personId, new Date());
+  }
+
+  forgetPerson(personId: string): Promise<Record<string, number>> {
+    return forgetPerson(this.#db, personId);
+  }
+
+  pruneBefore(cutoff: Date): Promise<number> {
+    return this.#history.pruneBefore(cutoff);
+  }
+
+  getSummary(conversationKey: string): Promise<ConversationSummary | undefined> {
+    return this.#history.getSummary(conversationKey);
+  }
+
+  saveSummary(summary: Omit<ConversationSummary, 'updatedAt'>): Promise<void> {
+    return this.#history.saveSummary(summary);
+  }
+
+  extractedThrough(conversationKey: string): Promise<number> {
+    return this.#history.extractedThrough(conversationKey);
+  }
+
+  markExtracted(conversationKey: string, messageId: number): Promise<void> {
+    return this.#history.markExtracted(conversationKey, messageId);
+  }
+
+  recordInbound(entry: InboxEntry): Promise<InboxResult> {
+    return this.#lifecycle.recordInbound(entry);
+  }
+
+  forgetInbound(eventId: string): Promise<void> {
+    return this.#lifecycle.forgetInbound(eventId);
+  }
+
+  claimTask(claim: TaskClaim): Promise<ClaimResult> {
+    return this.#lifecycle.claimTask(claim);
+  }
+
+  loadTask(
+    taskId: string,
+    conversation: ConversationRef,
+  ): Promise<{ task: TaskRecord; conversation: ConversationRecord } | undefined> {
+    return this.#lifecycle.loadTask(taskId, conversation);
+  }
+
+  finishTask(taskId: string, end: TaskEnd): Promise<boolean> {
+    return this.#lifecycle.finishTask(taskId, end);
+  }
+
+  renewLeases(lease: Lease): Promise<number> {
+    return this.#lifecycle.renewLeases(lease);
+  }
+
+  leaseOwners(): Promise<string[]> {
+    return this.#lifecycle.leaseOwners();
+  }
+
+  recoverableTasks(me: string, deadOwners: readonly string[], limit: number): Promise<RecoverableTask[]> {
+    return this.#lifecycle.recoverableTasks(me, deadOwners, limit);
+  }
+
+  handBackTask(taskId: string, owner: string): Promise<boolean> {
+    return this.#lifecycle.handBackTask(taskId, owner);
+  }
+
+  adoptTask(taskId: string, previousOwner: string, lease: Lease, requeue: boolean): Promise<boolean> {
+    return this.#lifecycle.adoptTask(taskId, previousOwner, lease, requeue);
+  }
+
+  inboundEvent(eventId: string): Promise<InboundEvent | undefined> {
+    return this.#lifecycle.inboundEvent(eventId);
+  }
+
+  recordSent(eventId: string, sent: readonly SentMessage[]): Promise<void> {
+    return this.#lifecycle.recordSent(eventId, sent);
+  }
+
+  markDelivered(eventIds: readonly string[]): Promise<void> {
+    return this.#lifecycle.markDelivered(eventIds);
+  }
+
+  recordedForOthers(query: RecordedForOthersQuery): Promise<string[]> {
+    return this.#lifecycle.recordedForOthers(query);
+  }
+
+  ensureConversation(ref: ConversationRef): Promise<ConversationRecord> {
+    return this.#conversations.ensureConversation(ref);
+  }
+
+  getConversation(key: string): Promise<ConversationRecord | undefined> {
+    return this.#conversations.getConversation(key);
+  }
+
+  setPinnedModel(key: string, model: string | undefined): Promise<void> {
+    return this.#conversations.setPinnedModel(key, model);
+  }
+
+  setLocalOnly(key: string, on: boolean): Promise<void> {
+    return this.#conversations.setLocalOnly(key, on);
+  }
+
+  beginTask(task: NewTask): Promise<BeginTaskResult> {
+    return this.#tasks.beginTask(task);
+  }
+
+  updateTask(id: string, patch: TaskPatch): Promise<void> {
+    return this.#tasks.updateTask(id, patch);
+  }
+
+  getTask(id: string): Promise<TaskRecord | undefined> {
+    return this.#tasks.getTask(id);
+  }
+
+  listTasks(conversationKey: string, limit: number, command?: string): Promise<TaskRecord[]> {
+    return this.#tasks.listTasks(conversationKey, limit, command);
+  }
+
+  findTask(conversationKey: string, idPrefix: string): Promise<TaskRecord | undefined> {
+    return this.#tasks.findTask(conversationKey, idPrefix);
+  }
+
+  countTasksByStatus(): Promise<Record<string, number>> {
+    return this.#tasks.countTasksByStatus();
+  }
+
+  appendTaskEvent(taskId: string, type: string, data: unknown): Promise<void> {
+    return this.#tasks.appendTaskEvent(taskId, type, data);
+  }
+
+  questionContext(query: QuestionContextQuery): Promise<QuestionContext> {
+    return this.#messages.questionContext(query);
+  }
+
+  setWaiting(taskId: string, waiting: boolean): Promise<void> {
+    return this.#tasks.setWaiting(taskId, waiting);
+  }
+
+  listTaskEvents(taskId: string): Promise<TaskEventRecord[]> {
+    return this.#tasks.listTaskEvents(taskId);
   }
 
   usageSummary(query: UsageQuery): Promise<UsageRow[]> {
@@ -200,43 +372,52 @@ export class DrizzleStore implements Store {
     return cloudSpendSince(this.#db, authorId, since);
   }
 
-  async addMessages(turns: readonly NewMessage[]): Promise<void> {
-    if (turns.length === 0) return;
-    try {
-      await this.#db.insert(messages).values(
-        turns.map((turn) => ({
-          conversationKey: turn.conversationKey,
-          role: turn.role,
-          content: turn.content,
-          taskId: turn.taskId ?? null,
-          authorId: turn.authorId ?? null,
-        })),
-      );
-    } catch (error) {
-      if (errorCodeOf(error) === FOREIGN_KEY_VIOLATION) {
-        const keys = [...new Set(turns.map((turn) => turn.conversationKey))].join(', ');
-        throw conversationNotFound(keys, error);
-      }
-      throw error;
-    }
+  reserveCloudSpend(reservation: SpendReservation): Promise<SpendReservationResult> {
+    return reserveCloudSpend(this.#db, reservation);
   }
 
-  async recentMessages(conversationKey: string, limit: number): Promise<MessageRecord[]> {
-    const rows = await this.#db
-      .select()
-      .from(messages)
-      .where(eq(messages.conversationKey, conversationKey))
-      .orderBy(desc(messages.id))
-      .limit(atLeastZero(limit));
-    return rows.reverse().map(toMessageRecord);
+  adjustCloudSpend(authorId: string, day: string, deltaUsd: number): Promise<void> {
+    return adjustCloudSpend(this.#db, authorId, day, deltaUsd);
   }
 
-  async forgetMessages(conversationKey: string): Promise<number> {
-    const deleted = await this.#db
-      .delete(messages)
-      .where(eq(messages.conversationKey, conversationKey))
-      .returning({ id: messages.id });
-    return deleted.length;
+  addMessages(turns: readonly NewMessage[]): Promise<void> {
+    return this.#messages.addMessages(turns);
+  }
+
+  recentMessages(conversationKey: string, limit: number): Promise<MessageRecord[]> {
+    return this.#messages.recentMessages(conversationKey, limit);
+  }
+
+  forgetMessages(conversationKey: string): Promise<number> {
+    return this.#messages.forgetMessages(conversationKey);
+  }
+
+  createApproval(approval: NewApproval): Promise<ApprovalRecord> {
+    return this.#approvals.createApproval(approval);
+  }
+
+  getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    return this.#approvals.getApproval(id);
+  }
+
+  decideApproval(id: string, decision: ApprovalDecision): Promise<DecideApprovalResult> {
+    return this.#approvals.decideApproval(id, decision);
+  }
+
+  expireApproval(id: string, at: Date): Promise<void> {
+    return this.#approvals.expireApproval(id, at);
+  }
+
+  conversationGrants(conversationKey: string): Promise<string[]> {
+    return this.#approvals.conversationGrants(conversationKey);
+  }
+
+  toolPin(toolName: string): Promise<ToolPin | undefined> {
+    return this.#toolPins.toolPin(toolName);
+  }
+
+  pinTool(pin: NewToolPin): Promise<void> {
+    return this.#toolPins.pinTool(pin);
   }
 
   /** Resolves when the database answers a trivial query; rejects otherwise (for `/healthz`). */
@@ -244,7 +425,7 @@ export class DrizzleStore implements Store {
     await this.#db.execute(sql`select 1`);
   }
 
-  migrate(): Promise<void> {
+  migrate(): Promise<MigrationReport> {
     return this.#connection.migrate();
   }
 
@@ -253,16 +434,4 @@ export class DrizzleStore implements Store {
     this.#closing ??= this.#connection.close();
     return this.#closing;
   }
-}
-
-function taskNotFound(id: string, cause?: unknown): SwitchboardError {
-  return new SwitchboardError('task_not_found', `There is no task with id ${id}.`, { cause });
-}
-
-function conversationNotFound(key: string, cause?: unknown): SwitchboardError {
-  return new SwitchboardError(
-    'conversation_not_found',
-    `There is no conversation ${key}; call ensureConversation first.`,
-    { cause },
-  );
 }

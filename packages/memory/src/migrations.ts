@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +30,48 @@ export function migrationsFolder(): string {
   }
 }
 
+/** What `migrate()` did: the names of the migrations it applied, oldest first (empty: nothing was pending). */
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+/** The migrations of `folder` by name (`0000_initial`), oldest first, with drizzle's timestamp of each. */
+function journal(folder: string): { readonly tag: string; readonly when: number }[] {
+  const text = readFileSync(join(folder, 'meta', '_journal.json'), 'utf8');
+  const parsed = JSON.parse(text) as { entries?: { tag?: unknown; when?: unknown }[] };
+  return (parsed.entries ?? []).flatMap((entry) =>
+    typeof entry.tag === 'string' && typeof entry.when === 'number'
+      ? [{ tag: entry.tag, when: entry.when }]
+      : [],
+  );
+}
+
+/** The name of every migration that ships with this package, oldest first. */
+export function migrationNames(folder = migrationsFolder()): string[] {
+  return journal(folder).map((entry) => entry.tag);
+}
+
+/**
+ * The names of the migrations in `folder` the database has not applied yet, oldest first (drizzle's own
+ * rule: newer than the last applied one).
+ */
+export async function pendingMigrations(db: MemoryDatabase, folder: string): Promise<string[]> {
+  const lastApplied = await lastAppliedMigration(db);
+  return journal(folder)
+    .filter((entry) => lastApplied === undefined || lastApplied < entry.when)
+    .map((entry) => entry.tag);
+}
+
 /** How many migrations in `folder` the database has not applied yet (drizzle's own rule: newer than the last one). */
 export async function countPendingMigrations(db: MemoryDatabase, folder: string): Promise<number> {
   const migrations = readMigrationFiles({ migrationsFolder: folder });
+  const lastApplied = await lastAppliedMigration(db);
+  return migrations.filter((migration) => lastApplied === undefined || lastApplied < migration.folderMillis)
+    .length;
+}
+
+/** drizzle's timestamp of the newest applied migration; undefined on a database never migrated. */
+async function lastAppliedMigration(db: MemoryDatabase): Promise<number | undefined> {
   let lastApplied: number | undefined;
   try {
     const [last] = await db
@@ -45,6 +84,5 @@ export async function countPendingMigrations(db: MemoryDatabase, folder: string)
     const code = errorCodeOf(error);
     if (code !== UNDEFINED_TABLE && code !== INVALID_SCHEMA_NAME) throw error;
   }
-  return migrations.filter((migration) => lastApplied === undefined || lastApplied < migration.folderMillis)
-    .length;
+  return lastApplied;
 }

@@ -6,7 +6,9 @@ import { SwitchboardError } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from './check';
 import { IN_MEMORY } from './connect-pglite';
+import { migrationNames } from './migrations';
 import { openStore } from './open';
+import { createTestDatabase } from './testing';
 
 /** Postgres refuses connections on port 1; the password must never show up in what we print. */
 const UNREACHABLE = 'postgres://switchboard:s3cret-Pa55@127.0.0.1:1/switchboard';
@@ -163,4 +165,54 @@ describe('an unreachable Postgres', () => {
     expect(check.detail).toContain('DATABASE_URL');
     expect(check.detail).not.toContain('s3cret-Pa55');
   });
+});
+
+describe('migrate() says what it applied', () => {
+  const drivers: {
+    name: string;
+    open: () => Promise<{ dataDir: string; databaseUrl?: string; drop(): Promise<void> }>;
+  }[] = [
+    {
+      name: 'PGlite',
+      open: async () => {
+        const root = await mkdtemp(join(tmpdir(), 'switchboard-migrate-'));
+        return { dataDir: join(root, 'data'), drop: () => rm(root, { recursive: true, force: true }) };
+      },
+    },
+  ];
+  if (process.env['DATABASE_URL']) {
+    drivers.push({
+      name: 'Postgres',
+      open: async () => {
+        const database = await createTestDatabase();
+        return { dataDir: IN_MEMORY, databaseUrl: database.url, drop: () => database.drop() };
+      },
+    });
+  }
+
+  it.each(drivers)(
+    'names every migration on an empty database and none on an up-to-date one ($name)',
+    async ({ open }) => {
+      const location = await open();
+      try {
+        const store = await openStore({ ...location, migrate: false });
+        try {
+          const all = migrationNames();
+          expect(all.slice(0, 2)).toEqual(['0000_initial', '0001_usage_and_local_only']);
+          expect(await store.migrate()).toEqual({ applied: all });
+          expect(await store.migrate()).toEqual({ applied: [] });
+        } finally {
+          await store.close();
+        }
+        const reopened = await openStore({ ...location, migrate: false });
+        try {
+          expect(await reopened.migrate()).toEqual({ applied: [] });
+        } finally {
+          await reopened.close();
+        }
+      } finally {
+        await location.drop();
+      }
+    },
+  );
 });

@@ -11,6 +11,8 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   /** Apply pending migrations before returning (default true). */
   readonly migrate?: boolean | undefined;
+  /** Use the `vector` extension where it exists (default true); false: exact cosine here (benchmarks). */
+  readonly vector?: boolean | undefined;
 }
 
 /** Connect to the driver the options ask for. */
@@ -27,7 +29,7 @@ export function connect(options: OpenStoreOptions, connectTimeoutMs?: number): P
  * open), `database_in_use` (another process has the PGlite folder open) or `database_migration_failed`.
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  const store = new DrizzleStore(await connect(options));
+  const store = new DrizzleStore(await connect(options), { vector: options.vector !== false });
   if (options.migrate !== false) {
     try {
       await store.migrate();

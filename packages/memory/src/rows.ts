@@ -1,6 +1,12 @@
-import type { Platform } from '@switchboard/core';
-import type { ConversationRecord, MessageRecord, TaskEventRecord, TaskRecord } from './records';
-import type { conversations, messages, taskEvents, tasks } from './schema';
+import type { Platform, ReplyPart } from '@switchboard/core';
+import type {
+  ApprovalRecord,
+  ConversationRecord,
+  MessageRecord,
+  TaskEventRecord,
+  TaskRecord,
+} from './records';
+import type { approvals, conversations, messages, taskEvents, tasks } from './schema';
 
 /** SQL `NULL` becomes `undefined`, as the records expect. */
 const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -16,6 +22,7 @@ export function toConversationRecord(row: typeof conversations.$inferSelect): Co
     direct: row.direct,
     pinnedModel: optional(row.pinnedModel),
     localOnly: row.localOnly,
+    teamMemory: row.teamMemory,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -39,7 +46,11 @@ export function toTaskRecord(row: typeof tasks.$inferSelect): TaskRecord {
     durationMs: optional(row.durationMs),
     errorCode: optional(row.errorCode),
     errorMessage: optional(row.errorMessage),
+    finishReason: optional(row.finishReason),
     attempts: row.attempts,
+    leaseOwner: optional(row.leaseOwner),
+    leaseExpiresAt: optional(row.leaseExpiresAt),
+    reply: optional(row.reply) as ReplyPart | undefined,
     createdAt: row.createdAt,
     finishedAt: optional(row.finishedAt),
   };
@@ -60,5 +71,26 @@ export function toMessageRecord(row: typeof messages.$inferSelect): MessageRecor
     taskId: optional(row.taskId),
     authorId: optional(row.authorId),
     createdAt: row.createdAt,
+  };
+}
+
+/** An `approvals` row as an {@link ApprovalRecord}. */
+export function toApprovalRecord(row: typeof approvals.$inferSelect): ApprovalRecord {
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    conversationKey: row.conversationKey,
+    requester: row.requester,
+    toolName: row.toolName,
+    argumentsHash: row.argumentsHash,
+    arguments: row.arguments,
+    summary: row.summary,
+    choices: row.choices,
+    status: row.status,
+    choice: optional(row.choice),
+    decidedBy: optional(row.decidedBy),
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    decidedAt: optional(row.decidedAt),
   };
 }

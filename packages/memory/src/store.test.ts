@@ -183,6 +183,7 @@ describe.each(drivers)('the store on $name', (driver) => {
         durationMs: undefined,
         errorCode: undefined,
         errorMessage: undefined,
+        finishReason: undefined,
         attempts: 1,
         createdAt: expect.any(Date),
         finishedAt: undefined,
@@ -239,6 +240,7 @@ describe.each(drivers)('the store on $name', (driver) => {
         durationMs: 4567,
         errorCode: 'model_timeout',
         errorMessage: 'The model did not answer in time.',
+        finishReason: 'length',
         attempts: 2,
         finishedAt,
       } as const;

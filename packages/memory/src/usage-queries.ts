@@ -1,8 +1,16 @@
 import { LOCAL_MODEL_PREFIX } from '@switchboard/core';
-import { and, asc, type Column, desc, eq, gte, isNotNull, lt, notLike, sql } from 'drizzle-orm';
+import { and, asc, type Column, desc, gte, isNotNull, lt, notLike, sql } from 'drizzle-orm';
 import type { MemoryDatabase } from './drizzle-store';
 import type { UsageQuery, UsageRow } from './records';
 import { tasks } from './schema';
+
+/**
+ * Tasks of `authorId` or of any identity linked to the same person (`/link`): usage and budgets follow
+ * the person (ADR 0037).
+ */
+export const byPerson = (authorId: string) =>
+  sql`${tasks.authorId} in (select ${authorId}::text union select identity from person_identities
+    where person_id = (select person_id from person_identities where identity = ${authorId}))`;
 
 /** `sum()` of a column as a JavaScript number, 0 over no rows (Postgres sums come back as text). */
 const total = (column: Column) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
@@ -11,7 +19,7 @@ const total = (column: Column) => sql<number>`coalesce(sum(${column}), 0)`.mapWi
 export async function usageSummary(db: MemoryDatabase, query: UsageQuery): Promise<UsageRow[]> {
   const conditions = [isNotNull(tasks.model), gte(tasks.createdAt, query.since)];
   if (query.until !== undefined) conditions.push(lt(tasks.createdAt, query.until));
-  if (query.authorId !== undefined) conditions.push(eq(tasks.authorId, query.authorId));
+  if (query.authorId !== undefined) conditions.push(byPerson(query.authorId));
   const count = sql<number>`count(*)`.mapWith(Number);
   const cost = total(tasks.costUsd);
   const rows = await db
@@ -36,7 +44,7 @@ export async function cloudSpendSince(db: MemoryDatabase, authorId: string, sinc
     .from(tasks)
     .where(
       and(
-        eq(tasks.authorId, authorId),
+        byPerson(authorId),
         gte(tasks.createdAt, since),
         isNotNull(tasks.model),
         notLike(tasks.model, `${LOCAL_MODEL_PREFIX}%`),

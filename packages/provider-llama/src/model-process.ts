@@ -100,6 +100,8 @@ export class ModelProcess {
   /** A process died while loading with the library: never preload it again. */
   #preloadFailed = false;
   #threadpool = 0;
+  /** Side requests waiting for their answer, by id. */
+  readonly #measures = new Map<number, Deferred<{ counts?: number[]; vectors?: number[][] }>>();
 
   constructor(settings: ModelProcessSettings) {
     this.#settings = settings;
@@ -158,6 +160,28 @@ export class ModelProcess {
     this.#waiting.push(generation);
     this.#pump();
     return onAbort;
+  }
+
+  /**
+   * A side request to the model process (started and loaded if needed): token counts with the model's
+   * tokenizer, or embeddings. Rejects when the model cannot load, the process dies or is closed.
+   */
+  async measure(
+    what: 'count-tokens' | 'embed',
+    texts: readonly string[],
+  ): Promise<{ counts?: number[]; vectors?: number[][] }> {
+    const problem = await this.load(new AbortController().signal);
+    if (problem !== undefined) throw new Error(typeof problem === 'string' ? problem : problem.message);
+    this.#nextId += 1;
+    const id = this.#nextId;
+    const answer = deferred<{ counts?: number[]; vectors?: number[][] }>();
+    this.#measures.set(id, answer);
+    this.#send({ type: 'measure', id, what, texts });
+    try {
+      return await answer.promise;
+    } finally {
+      this.#measures.delete(id);
+    }
   }
 
   /** Threads of the persistent pool in the ready model process; 0: none (or not loaded yet). */
@@ -274,6 +298,15 @@ export class ModelProcess {
         return;
       case 'pong':
         return;
+      case 'measured':
+        this.#measures.get(message.id)?.resolve({
+          ...(message.counts ? { counts: message.counts } : {}),
+          ...(message.vectors ? { vectors: message.vectors } : {}),
+        });
+        return;
+      case 'measure-failed':
+        this.#measures.get(message.id)?.reject(new Error(message.message));
+        return;
       case 'ready': {
         const since = this.#state.kind === 'loading' ? this.#state.since : Date.now();
         this.#state = { kind: 'ready' };
@@ -343,6 +376,8 @@ export class ModelProcess {
     this.#child = undefined;
     this.#watchdog.stop();
     this.#exited?.resolve();
+    for (const waiting of this.#measures.values()) waiting.reject(new Error('the local model process ended'));
+    this.#measures.clear();
     const { kind } = this.#state;
     if (kind === 'closed' || kind === 'failed') return;
     const how = signal === null ? `exit code ${code}` : `signal ${signal}`;

@@ -19,6 +19,9 @@ function outputCap(call: ModelCall, demo: boolean): number | undefined {
   return Math.min(call.maxOutputTokens ?? DEMO_MAX_OUTPUT_TOKENS, DEMO_MAX_OUTPUT_TOKENS);
 }
 
+/** How many texts' token counts a model remembers. */
+const COUNTED_TEXTS = 4096;
+
 /** One local model, answered by its own {@link ModelProcess}. */
 export class LlamaLanguageModel implements LanguageModel {
   readonly ref: ModelRef;
@@ -27,8 +30,19 @@ export class LlamaLanguageModel implements LanguageModel {
   readonly #process: ModelProcess;
   readonly #forceToolCall: boolean;
 
-  constructor(options: { ref: ModelRef; demo: boolean; process: ModelProcess; forceToolCall: boolean }) {
+  readonly #contextTokens: number;
+  /** Token counts of texts measured before, oldest first. */
+  readonly #counted = new Map<string, number>();
+
+  constructor(options: {
+    ref: ModelRef;
+    demo: boolean;
+    process: ModelProcess;
+    forceToolCall: boolean;
+    contextTokens: number;
+  }) {
     this.ref = options.ref;
+    this.#contextTokens = options.contextTokens;
     this.demo = options.demo;
     this.#process = options.process;
     this.#forceToolCall = options.forceToolCall;
@@ -36,6 +50,34 @@ export class LlamaLanguageModel implements LanguageModel {
 
   health(): ModelHealth {
     return this.#process.health();
+  }
+
+  /** The context one answer may use (the model process's `contextSize` per sequence). */
+  get contextTokens(): number {
+    return this.#contextTokens;
+  }
+
+  /**
+   * Exact token counts with the model's own tokenizer, in the model process. The same turns are measured
+   * for every question of a conversation, so counts are remembered (the most recent 4,096 texts).
+   */
+  async countTokens(texts: readonly string[]): Promise<number[]> {
+    const missing = [...new Set(texts.filter((text) => !this.#counted.has(text)))];
+    if (missing.length > 0) {
+      const { counts = [] } = await this.#process.measure('count-tokens', missing);
+      for (const [index, text] of missing.entries()) this.#counted.set(text, counts[index] ?? 0);
+      for (const oldest of this.#counted.keys()) {
+        if (this.#counted.size <= COUNTED_TEXTS) break;
+        this.#counted.delete(oldest);
+      }
+    }
+    return texts.map((text) => this.#counted.get(text) ?? 0);
+  }
+
+  /** Embeddings from node-llama-cpp's embedding context of this model, in the model process. */
+  async embed(texts: readonly string[]): Promise<number[][]> {
+    const { vectors } = await this.#process.measure('embed', texts);
+    return vectors ?? [];
   }
 
   /** The model process's id while it runs. */

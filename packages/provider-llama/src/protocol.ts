@@ -28,7 +28,10 @@ export interface GenerateRequest {
   readonly temperature?: number;
   /** Constrain the answer to JSON matching this schema (a llama.cpp grammar); ignored when tools are given. */
   readonly responseSchema?: { readonly [key: string]: unknown };
-  /** Testing only: bias the first tokens into the chat template's tool-call prefix. */
+  /**
+   * Testing only: bias the first tokens into the chat template's tool-call prefix (one call); when the
+   * conversation ends with tool results, forbid that prefix instead (the model answers, a tool loop ends).
+   */
   readonly forceToolCall: boolean;
 }
 
@@ -37,7 +40,14 @@ export type ParentMessage =
   | { readonly type: 'load'; readonly settings: ChildSettings }
   | { readonly type: 'generate'; readonly id: number; readonly request: GenerateRequest }
   | { readonly type: 'abort'; readonly id: number }
-  | { readonly type: 'ping'; readonly seq: number };
+  | { readonly type: 'ping'; readonly seq: number }
+  /** A side request (no sequence needed): token counts with the model's tokenizer, or embeddings. */
+  | {
+      readonly type: 'measure';
+      readonly id: number;
+      readonly what: 'count-tokens' | 'embed';
+      readonly texts: readonly string[];
+    };
 
 /** Child → parent. */
 export type ChildMessage =
@@ -66,4 +76,12 @@ export type ChildMessage =
   | { readonly type: 'finish'; readonly id: number; readonly reason: FinishReason; readonly usage: Usage }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   | { readonly type: 'pong'; readonly seq: number }
+  /** The answer to a `measure`: token counts, or one vector per text. */
+  | {
+      readonly type: 'measured';
+      readonly id: number;
+      readonly counts?: number[];
+      readonly vectors?: number[][];
+    }
+  | { readonly type: 'measure-failed'; readonly id: number; readonly message: string }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string };

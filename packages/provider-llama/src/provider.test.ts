@@ -70,9 +70,11 @@ describe('llama provider: chat model in a child process', () => {
     expect(finish.usage.inputTokens).toBeGreaterThan(5);
     expect(finish.usage.inputTokens).toBeLessThan(200);
 
-    // The same greedy question again answers the same text (nothing lost or doubled between the processes).
+    // The same greedy question again answers the same text (nothing lost or doubled between the processes),
+    // and counts the same prompt although llama.cpp reuses it from the cache this time.
     const again = await collectParts(model.stream(ask(`Tell me a story. ${secret}`, 24), signal()));
     expect(textDeltas(again).join('')).toBe(deltas.join(''));
+    expect(finishOf(again).usage).toEqual(finish.usage);
   });
 
   it('stops promptly when aborted mid-answer, and the next request answers', async () => {

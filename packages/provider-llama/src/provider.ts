@@ -75,6 +75,7 @@ export function createLlamaProvider(options: LlamaProviderOptions): LlamaProvide
         demo: file.demo === true,
         process: processes[index] as ModelProcess,
         forceToolCall: options.testing?.forceToolCall === true,
+        contextTokens: options.contextSize,
       }),
   );
 

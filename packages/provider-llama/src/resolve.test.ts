@@ -80,7 +80,7 @@ describe('resolveLlamaModels', () => {
     );
     expect(error.code).toBe('local_model_missing');
     expect(error.message).toBe(
-      `Cannot use the local model file ${path}: there is no such file. Check LLAMA_MODEL_PATH, or put a .gguf file into the models directory.`,
+      `Cannot use the local model file ${path}: there is no such file. Set LLAMA_MODEL_PATH to a .gguf file, or unset it to use the first .gguf file in the models directory.`,
     );
   });
 
@@ -92,6 +92,16 @@ describe('resolveLlamaModels', () => {
     );
     expect(error).toMatchObject({ code: 'local_model_missing' });
     expect(error.message).toContain(`${path}: it is not a GGUF model`);
+    expect(error.message).toContain('Set LLAMA_MODEL_PATH to a .gguf file');
+  });
+
+  it('says to replace a file in the models directory that is not GGUF', async () => {
+    const folder = join(root, 'broken-models');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'a-model.gguf'), '<html>a download page</html>');
+    const error = await failure(resolveLlamaModels({ modelsDir: folder, downloadDir: folder }, signal()));
+    expect(error.message).toContain('it is not a GGUF model');
+    expect(error.message).toContain('Replace or remove it');
   });
 
   it('says how to go on when an hf: model cannot be downloaded', async () => {

@@ -21,8 +21,18 @@ function isUri(value: string): boolean {
   return /^(hf:|huggingface:|https?:\/\/)/i.test(value);
 }
 
+/** Where a model file came from, for the advice in its error. */
+type ModelSource = 'LLAMA_MODEL_PATH' | 'models directory';
+
+/** What to do about a model file that cannot be used, depending on where it came from. */
+function advice(source: ModelSource): string {
+  return source === 'LLAMA_MODEL_PATH'
+    ? 'Set LLAMA_MODEL_PATH to a .gguf file, or unset it to use the first .gguf file in the models directory.'
+    : 'Replace or remove it: the first .gguf file in the models directory (by name) is the one used, or set LLAMA_MODEL_PATH to another file.';
+}
+
 /** Throws a clear error unless `path` is a readable GGUF file. */
-async function checkModelFile(path: string): Promise<void> {
+async function checkModelFile(path: string, source: ModelSource): Promise<void> {
   let file: Awaited<ReturnType<typeof open>>;
   try {
     file = await open(path, 'r');
@@ -38,7 +48,7 @@ async function checkModelFile(path: string): Promise<void> {
             : describeError(error);
     throw new SwitchboardError(
       'local_model_missing',
-      `Cannot use the local model file ${path}: ${reason}. Check LLAMA_MODEL_PATH, or put a .gguf file into the models directory.`,
+      `Cannot use the local model file ${path}: ${reason}. ${advice(source)}`,
       { cause: error },
     );
   }
@@ -48,7 +58,7 @@ async function checkModelFile(path: string): Promise<void> {
     if (bytesRead < 4 || header.toString('latin1') !== GGUF_MAGIC) {
       throw new SwitchboardError(
         'local_model_missing',
-        `Cannot use the local model file ${path}: it is not a GGUF model (llama.cpp's format). Download a .gguf file.`,
+        `Cannot use the local model file ${path}: it is not a GGUF model (llama.cpp's format). ${advice(source)}`,
       );
     }
   } catch (error) {
@@ -114,7 +124,7 @@ export async function resolveLlamaModels(
   if (sources.modelPath !== undefined && sources.modelPath.trim() !== '') {
     const given = sources.modelPath.trim();
     const path = isUri(given) ? await download(given, sources, signal) : resolve(given);
-    await checkModelFile(path);
+    await checkModelFile(path, 'LLAMA_MODEL_PATH');
     return [{ path }];
   }
   let names: string[];
@@ -131,6 +141,6 @@ export async function resolveLlamaModels(
   const first = names.filter((name) => name.toLowerCase().endsWith('.gguf')).sort()[0];
   if (first === undefined) return [];
   const path = resolve(join(sources.modelsDir, first));
-  await checkModelFile(path);
+  await checkModelFile(path, 'models directory');
   return [{ path }];
 }

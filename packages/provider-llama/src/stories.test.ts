@@ -1,12 +1,13 @@
 import type { ModelCall } from '@switchboard/core';
 import { collectParts, textDeltas } from '@switchboard/testkit';
-import { storiesModelPath } from '@switchboard/testkit/models';
+import { reportMissingStories, storiesModelPath } from '@switchboard/testkit/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toChatHistory } from './child/history';
 import type { LlamaLanguageModel } from './model';
 import { createLlamaProvider, type LlamaProvider } from './provider';
 
 const stories = storiesModelPath();
+const missing = reportMissingStories('llama provider: stories260K smoke test');
 const title = stories
   ? 'llama provider: stories260K, a real trained model'
   : 'llama provider: stories260K (skipped: ../shared/fixtures/stories260K.gguf is not present)';
@@ -17,7 +18,7 @@ const call: ModelCall = {
   temperature: 0,
 };
 
-describe.skipIf(stories === undefined)(title, () => {
+describe.skipIf(missing)(title, () => {
   let provider: LlamaProvider | undefined;
 
   afterAll(async () => {

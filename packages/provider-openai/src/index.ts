@@ -1,1 +1,2 @@
+export { createOpenAIEmbedder, type OpenAIEmbedderOptions } from './embedder';
 export { createOpenAIProvider, type OpenAIProviderOptions } from './provider';

@@ -1,4 +1,5 @@
 import {
+  type FinishReason,
   type LanguageModel,
   type ModelCall,
   ModelError,
@@ -9,8 +10,12 @@ import {
   type ToolCall,
   type Usage,
 } from '@switchboard/core';
+import { readAttempt } from './attempt';
 import type { CircuitBreaker } from './circuit-breaker';
-import { guardedStream, type StreamTimeouts } from './guarded-stream';
+import { FirstTokenBudget } from './first-token-budget';
+import type { StreamTimeouts } from './guarded-stream';
+import type { SpendGate } from './spend-gate';
+import type { TaskClock } from './task-clock';
 
 /** The most provider attempts one turn may make, fallbacks and retries together. */
 export const MAX_ATTEMPTS = 3;
@@ -34,7 +39,14 @@ export interface AttemptPlan {
   /** Stream the first attempt's text to the user (false: collect it, the caller delivers the whole). */
   readonly stream: boolean;
   readonly maxAttempts?: number;
+  /** Reserves each attempt's maximum cost before it starts (the daily cloud budget); none: no limit. */
+  readonly budget?: SpendGate;
+  /** The task's deadline, shared by all its runs; none: no deadline. */
+  readonly deadline?: TaskClock;
 }
+
+/** What bounds every attempt of a task: its budget reservation and its deadline (ADR 0032). */
+export type CallBounds = Pick<AttemptPlan, 'budget' | 'deadline'>;
 
 /** The tokens one attempt used, by model: a task's cost is the sum over its attempts. */
 export interface AttemptUsage {
@@ -53,6 +65,8 @@ export interface AttemptResult {
   readonly attempts: number;
   /** `now()` when the first visible text arrived. */
   readonly firstTokenAt?: number;
+  /** Why the model stopped the answer in `text` (`length`: it hit the output token limit). */
+  readonly finishReason?: FinishReason;
   readonly error?: SwitchboardError;
 }
 
@@ -61,6 +75,8 @@ export interface ModelRunnerDeps {
   readonly models: (ref: ModelRef) => LanguageModel | undefined;
   readonly breaker: CircuitBreaker;
   readonly timeouts: StreamTimeouts;
+  /** How long one run may wait for first tokens, all its attempts together (ADR 0032). */
+  readonly runFirstTokenMs: number;
   readonly now: () => number;
   /** Waits between retries; tests pass a fast one. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -84,31 +100,12 @@ function failedPhrase(ref: ModelRef, error: SwitchboardError): string {
 
 /** Failures that say nothing about the provider's health (the request itself was the problem). */
 const NOT_THE_PROVIDER = new Set([
+  'task_deadline',
   'bad_request',
   'context_too_long',
   'model_not_found',
   'invalid_tool_arguments',
 ]);
-
-function asModelError(error: unknown, ref: ModelRef): SwitchboardError {
-  if (SwitchboardError.isInstance(error)) return error;
-  return new ModelError({
-    code: 'provider_error',
-    message: `${ref} failed: ${error instanceof Error ? error.message : String(error)}`,
-    provider: parseModelRef(ref)?.provider ?? ref,
-    retryable: true,
-    cause: error,
-  });
-}
-
-interface SingleOutcome {
-  readonly kind: 'done' | 'cancelled' | 'error';
-  readonly text: string;
-  readonly toolCalls: ToolCall[];
-  readonly usage: Usage | undefined;
-  readonly shown: boolean;
-  readonly error?: SwitchboardError;
-}
 
 /**
  * The one retry loop: try the candidates in order, at most {@link MAX_ATTEMPTS} provider attempts per
@@ -137,8 +134,19 @@ export class ModelRunner {
     let firstTokenAt: number | undefined;
     let lastError: SwitchboardError | undefined;
     let lastRef: ModelRef | undefined;
+    let budgetRefusal: string | undefined;
+    let outOfTime = false;
+    const firstToken = new FirstTokenBudget(this.#deps.runFirstTokenMs, this.#deps.now);
 
     while (index < plan.candidates.length && attempts < maxAttempts) {
+      if (plan.deadline !== undefined && plan.deadline.leftMs() === 0) {
+        lastError = plan.deadline.deadlineError(lastRef ?? 'box');
+        break;
+      }
+      if (lastError !== undefined && firstToken.leftMs() === 0) {
+        outOfTime = true;
+        break;
+      }
       const ref = plan.candidates[index] as ModelRef;
       const provider = parseModelRef(ref)?.provider ?? ref;
       const model = this.#deps.models(ref);
@@ -152,6 +160,15 @@ export class ModelRunner {
         index += 1;
         continue;
       }
+      const spend = await this.#reserve(plan, ref, provider);
+      if (spend !== undefined && !spend.ok) {
+        this.#deps.breaker.release(provider);
+        skipped.push(`${ref} (${spend.reason})`);
+        budgetRefusal = spend.message;
+        await hooks.onEvent('skipped', { model: ref, reason: spend.reason });
+        index += 1;
+        continue;
+      }
       if (lastRef !== undefined && lastError !== undefined && ref !== lastRef) {
         const note = streaming ? '' : ' (the whole answer appears when it is done)';
         await hooks.onStatus(`${failedPhrase(lastRef, lastError)}; answering with ${ref} instead${note}…`);
@@ -159,9 +176,22 @@ export class ModelRunner {
       }
       attempts += 1;
       lastRef = ref;
-      const outcome = await this.#attempt(model, plan.call, signal, hooks, streaming, () => {
-        firstTokenAt ??= this.#deps.now();
+      const attemptsLeft = Math.min(plan.candidates.length - index, maxAttempts - attempts + 1);
+      const timeouts: StreamTimeouts = {
+        ...this.#deps.timeouts,
+        firstTokenMs: firstToken.shareMs(this.#deps.timeouts.firstTokenMs, attemptsLeft),
+        afterQueuedMs: this.#deps.timeouts.firstTokenMs,
+      };
+      const clocks = { firstToken, ...(plan.deadline ? { task: plan.deadline } : {}) };
+      const outcome = await readAttempt(model, plan.call, signal, timeouts, {
+        hooks,
+        streaming,
+        clocks,
+        onFirstToken: () => {
+          firstTokenAt ??= this.#deps.now();
+        },
       });
+      await spend?.hold.settle(outcome.usage);
       if (outcome.usage) usages.push({ ref, usage: outcome.usage });
       if (outcome.kind === 'cancelled') {
         this.#deps.breaker.release(provider);
@@ -185,6 +215,7 @@ export class ModelRunner {
           usages,
           attempts,
           ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
+          ...(outcome.finishReason === undefined ? {} : { finishReason: outcome.finishReason }),
         };
       }
       const error = outcome.error as SwitchboardError;
@@ -205,6 +236,7 @@ export class ModelRunner {
         message: error.message,
       });
       if (outcome.shown) streaming = false;
+      if (error.code === 'task_deadline') break;
 
       const hasNext = index + 1 < plan.candidates.length;
       if (hasNext) {
@@ -213,6 +245,10 @@ export class ModelRunner {
       }
       const wait = retryAfterMs ?? 500 * 2 ** (attempts - 1);
       if (!retryable || attempts >= maxAttempts || wait > MAX_RETRY_WAIT_MS) break;
+      if (firstToken.leftMs() === 0) {
+        outOfTime = true;
+        break;
+      }
       await hooks.onStatus(
         `${failedPhrase(ref, error)}; trying again in ${Math.max(1, Math.round(wait / 1000))} s…`,
       );
@@ -232,7 +268,12 @@ export class ModelRunner {
       }
     }
 
-    const error = this.#finalError(lastError, lastRef, skipped, attempts);
+    const error =
+      lastError?.code === 'task_deadline'
+        ? lastError
+        : lastError === undefined && budgetRefusal !== undefined
+          ? new SwitchboardError('budget_exceeded', budgetRefusal)
+          : this.#finalError(lastError, lastRef, skipped, attempts, outOfTime);
     return {
       kind: 'error',
       model: lastRef,
@@ -245,11 +286,23 @@ export class ModelRunner {
     };
   }
 
+  /** The attempt's budget reservation; a store that fails frees the provider's probe before it throws. */
+  async #reserve(plan: AttemptPlan, ref: ModelRef, provider: string) {
+    if (plan.budget === undefined) return undefined;
+    try {
+      return await plan.budget.reserve(ref, plan.call);
+    } catch (error) {
+      this.#deps.breaker.release(provider);
+      throw error;
+    }
+  }
+
   #finalError(
     lastError: SwitchboardError | undefined,
     lastRef: ModelRef | undefined,
     skipped: readonly string[],
     attempts: number,
+    outOfTime: boolean,
   ): SwitchboardError {
     if (lastError === undefined || lastRef === undefined) {
       return new SwitchboardError(
@@ -258,60 +311,11 @@ export class ModelRunner {
       );
     }
     const tried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    return new SwitchboardError(lastError.code, `${lastError.message}${tried}`, { cause: lastError });
-  }
-
-  async #attempt(
-    model: LanguageModel,
-    call: ModelCall,
-    signal: AbortSignal,
-    hooks: AttemptHooks,
-    streaming: boolean,
-    onFirstToken: () => void,
-  ): Promise<SingleOutcome> {
-    let text = '';
-    let shown = false;
-    let usage: Usage | undefined;
-    const toolCalls: ToolCall[] = [];
-    try {
-      for await (const part of guardedStream(model, call, signal, this.#deps.timeouts)) {
-        switch (part.type) {
-          case 'text-delta':
-            if (part.delta === '') break;
-            text += part.delta;
-            if (streaming) {
-              onFirstToken();
-              shown = true;
-              await hooks.onDelta(part.delta);
-            }
-            break;
-          case 'tool-call':
-            toolCalls.push(part.call);
-            break;
-          case 'queued':
-            await hooks.onStatus(`waiting for the local model, #${part.position} in line…`);
-            break;
-          case 'finish':
-            usage = part.usage;
-            if (part.reason === 'abort' || signal.aborted)
-              return { kind: 'cancelled', text, toolCalls, usage, shown };
-            return { kind: 'done', text, toolCalls, usage, shown };
-          case 'error':
-            if (signal.aborted) return { kind: 'cancelled', text, toolCalls, usage, shown };
-            return { kind: 'error', text, toolCalls, usage, shown, error: part.error };
-        }
-      }
-    } catch (error) {
-      if (signal.aborted) return { kind: 'cancelled', text, toolCalls, usage, shown };
-      return { kind: 'error', text, toolCalls, usage, shown, error: asModelError(error, model.ref) };
-    }
-    return {
-      kind: 'error',
-      text,
-      toolCalls,
-      usage,
-      shown,
-      error: asModelError(new Error('the stream ended early'), model.ref),
-    };
+    const gaveUp = outOfTime
+      ? ` No model started answering within ${Math.round(this.#deps.runFirstTokenMs / 1000)} s; try again shortly.`
+      : '';
+    return new SwitchboardError(lastError.code, `${lastError.message}${tried}${gaveUp}`, {
+      cause: lastError,
+    });
   }
 }

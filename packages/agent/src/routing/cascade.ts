@@ -1,5 +1,12 @@
 import type { ChatMessage, ModelCall, ModelRef } from '@switchboard/core';
-import type { AttemptHooks, AttemptResult, AttemptUsage, ModelRunner } from './attempts';
+import type {
+  AttemptHooks,
+  AttemptPlan,
+  AttemptResult,
+  AttemptUsage,
+  CallBounds,
+  ModelRunner,
+} from './attempts';
 import type { CascadePlan } from './route';
 import { gradingCall, parseVerdict, type Verdict } from './verdict';
 
@@ -23,6 +30,8 @@ export interface CascadeInput {
   readonly draft: AttemptResult & { readonly model: ModelRef };
   readonly signal: AbortSignal;
   readonly hooks: AttemptHooks;
+  /** The budget and deadline every grading, redraft and escalation runs under. */
+  readonly bounds?: CallBounds;
 }
 
 const silent = (hooks: AttemptHooks): AttemptHooks => ({ ...hooks, onDelta: async () => {} });
@@ -36,6 +45,7 @@ const silent = (hooks: AttemptHooks): AttemptHooks => ({ ...hooks, onDelta: asyn
  */
 export async function runCascade(input: CascadeInput): Promise<CascadeOutcome> {
   const { runner, plan, question, signal, hooks } = input;
+  const gated = (attempt: AttemptPlan): AttemptPlan => ({ ...attempt, ...input.bounds });
   const { settings } = plan;
   const extraUsages: AttemptUsage[] = [];
   const verdicts: Verdict[] = [];
@@ -45,12 +55,12 @@ export async function runCascade(input: CascadeInput): Promise<CascadeOutcome> {
     const verifier = settings.verifier === 'self' ? draft.model : settings.verifier;
     await hooks.onStatus(`checking the answer with ${verifier}…`);
     const graded = await runner.run(
-      {
+      gated({
         candidates: [verifier],
         call: gradingCall(question, draft.text, settings.maxVerifierTokens),
         stream: false,
         maxAttempts: 1,
-      },
+      }),
       signal,
       silent(hooks),
     );
@@ -90,7 +100,7 @@ export async function runCascade(input: CascadeInput): Promise<CascadeOutcome> {
       },
     ];
     const redraft = await runner.run(
-      { candidates: [draft.model], call: { ...input.call, messages }, stream: false, maxAttempts: 1 },
+      gated({ candidates: [draft.model], call: { ...input.call, messages }, stream: false, maxAttempts: 1 }),
       signal,
       silent(hooks),
     );
@@ -113,7 +123,7 @@ export async function runCascade(input: CascadeInput): Promise<CascadeOutcome> {
     `the local answer scored ${(last?.score ?? 0).toFixed(2)} (below ${settings.threshold}); asking ${plan.escalateTo} (the whole answer appears when it is done)…`,
   );
   const escalated = await runner.run(
-    { candidates: [plan.escalateTo], call: input.call, stream: false },
+    gated({ candidates: [plan.escalateTo], call: input.call, stream: false }),
     signal,
     hooks,
   );

@@ -39,6 +39,11 @@ export class CircuitBreaker {
     return 'half-open';
   }
 
+  /** Every circuit that has seen a failure, with its state now (closed circuits with none are not listed). */
+  states(): { readonly key: string; readonly state: CircuitState }[] {
+    return [...this.#circuits.keys()].map((key) => ({ key, state: this.state(key) }));
+  }
+
   /** Milliseconds until an open circuit lets a probe through (0 when it is not open). */
   retryInMs(key: string): number {
     const circuit = this.#circuits.get(key);

@@ -9,6 +9,8 @@ export const DEFAULT_ROUTING: RoutingSettings = {
   dailyCloudBudgetUsd: undefined,
   firstTokenTimeoutMs: 45_000,
   idleTimeoutMs: 20_000,
+  turnFirstTokenTimeoutMs: 30_000,
+  taskDeadlineMs: 600_000,
   breakerFailures: 3,
   breakerCooldownMs: 30_000,
 };

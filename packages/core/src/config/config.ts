@@ -1,11 +1,15 @@
 import type { Platform } from '../conversation';
 import type { BoxSettings } from './box';
+import type { DeploymentSettings } from './deployment';
+import type { MemorySettings } from './memory';
 import type { ModelSettings } from './models';
 import type { DiscordSettings } from './platforms/discord';
 import type { SlackSettings } from './platforms/slack';
 import type { TelegramSettings } from './platforms/telegram';
+import type { WhatsAppSettings } from './platforms/whatsapp';
 import type { PricingSettings } from './pricing';
 import type { RoutingSettings } from './routing';
+import type { ToolSettings } from './tools';
 
 /** Who may command the box on one platform. */
 export interface PlatformAllowlist {
@@ -25,10 +29,17 @@ export interface Config extends Omit<BoxSettings, 'owners'> {
   /** What each model costs (defaults with `SWITCHBOARD_PRICES` over them). */
   readonly pricing: PricingSettings;
   readonly routing: RoutingSettings;
+  /** This process's role and how the box's processes meet (NATS). */
+  readonly deployment: DeploymentSettings;
+  /** Long-term memory: embeddings, recall, retention. */
+  readonly memory: MemorySettings;
+  /** The agent's tools: workspace, shell sandbox, fetch allowlist, approval lifetime. */
+  readonly tools: ToolSettings;
   /** Each platform's settings; `undefined` where the platform is not configured. */
   readonly platforms: {
     readonly telegram: TelegramSettings | undefined;
     readonly slack: SlackSettings | undefined;
     readonly discord: DiscordSettings | undefined;
+    readonly whatsapp: WhatsAppSettings | undefined;
   };
 }

@@ -20,7 +20,13 @@ function problems(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   it('starts with no configuration at all', () => {
     const config = loadConfig({ env: {}, file: false });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: undefined });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      apiToken: undefined,
+      allowedHosts: [],
+      allowedOrigins: [],
+    });
     expect(config.dataDir).toBe('./data');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.models.openai).toBeUndefined();
@@ -81,6 +87,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the host names and web origins the owner API accepts, and names malformed ones', () => {
+    const config = load({
+      SWITCHBOARD_ALLOWED_HOSTS: 'Box.Example.com, proxy.example.com:8443',
+      SWITCHBOARD_ALLOWED_ORIGINS: 'https://Dashboard.example.com/, http://10.0.0.5:8080',
+    });
+    expect(config.http.allowedHosts).toEqual(['box.example.com', 'proxy.example.com:8443']);
+    expect(config.http.allowedOrigins).toEqual(['https://dashboard.example.com', 'http://10.0.0.5:8080']);
+    const message = problems({
+      SWITCHBOARD_ALLOWED_HOSTS: 'https://box.example.com',
+      SWITCHBOARD_ALLOWED_ORIGINS: 'https://box.example.com/chat',
+    }).message;
+    expect(message).toMatch(/SWITCHBOARD_ALLOWED_HOSTS: .*no scheme, no path/);
+    expect(message).toMatch(/SWITCHBOARD_ALLOWED_ORIGINS: .*scheme and host, no path/);
+    expect(problems({ SWITCHBOARD_ALLOWED_ORIGINS: 'box.example.com' }).message).toMatch(
+      /SWITCHBOARD_ALLOWED_ORIGINS/,
+    );
+  });
+
   it('reads switchboard.config.json, with the environment winning', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
     const file = join(dir, 'switchboard.config.json');
@@ -89,6 +113,31 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(4000);
     expect(config.models.openai).toBeUndefined();
     expect(config.logLevel).toBe('warn');
+  });
+
+  it('reads the shutdown grace period (default 10 s) and refuses one that cannot work', () => {
+    expect(loadConfig({ env: {}, file: false }).shutdownGraceMs).toBe(10_000);
+    expect(loadConfig({ env: { SHUTDOWN_GRACE_SECONDS: '3' }, file: false }).shutdownGraceMs).toBe(3000);
+    for (const wrong of ['0', '-1', 'soon', '1.5', '3601']) {
+      expect(() => loadConfig({ env: { SHUTDOWN_GRACE_SECONDS: wrong }, file: false })).toThrow(
+        /SHUTDOWN_GRACE_SECONDS: /,
+      );
+    }
+  });
+
+  it('reads the task deadline (default 600 s) and the turn first-token budget (default 30 s)', () => {
+    const defaults = loadConfig({ env: {}, file: false }).routing;
+    expect(defaults).toMatchObject({ taskDeadlineMs: 600_000, turnFirstTokenTimeoutMs: 30_000 });
+    const set = loadConfig({
+      env: { TASK_DEADLINE_SECONDS: '90', SWITCHBOARD_TURN_FIRST_TOKEN_TIMEOUT_MS: '12000' },
+      file: false,
+    }).routing;
+    expect(set).toMatchObject({ taskDeadlineMs: 90_000, turnFirstTokenTimeoutMs: 12_000 });
+    for (const wrong of ['0', 'later', '86401']) {
+      expect(() => loadConfig({ env: { TASK_DEADLINE_SECONDS: wrong }, file: false })).toThrow(
+        /TASK_DEADLINE_SECONDS: /,
+      );
+    }
   });
 
   it('names a config file that does not exist', () => {

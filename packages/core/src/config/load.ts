@@ -98,6 +98,7 @@ function build(values: RawValues): Config {
   const telegram = sections.telegram.build(values);
   const slack = sections.slack.build(values);
   const discord = sections.discord.build(values);
+  const whatsapp = sections.whatsapp.build(values);
   const list = (name: string) => values[name] as string[];
   const none: readonly string[] = [];
   return {
@@ -112,13 +113,20 @@ function build(values: RawValues): Config {
         },
         slack: { users: list('SLACK_ALLOWED_USERS'), chats: none, roles: none },
         discord: { users: list('DISCORD_ALLOWED_USERS'), chats: none, roles: list('DISCORD_ALLOWED_ROLES') },
-        whatsapp: { users: sections.whatsapp.build(values).allowedUsers, chats: none, roles: none },
+        whatsapp: {
+          users: whatsapp?.allowedUsers ?? list('WHATSAPP_ALLOWED_USERS'),
+          chats: none,
+          roles: none,
+        },
         web: { users: none, chats: none, roles: none },
       },
     },
     models: sections.models.build(values),
     pricing: sections.pricing.build(values),
     routing: sections.routing.build(values),
-    platforms: { telegram, slack, discord },
+    deployment: sections.deployment.build(values),
+    memory: sections.memory.build(values),
+    tools: sections.tools.build(values),
+    platforms: { telegram, slack, discord, whatsapp },
   };
 }

@@ -75,6 +75,13 @@ export interface RoutingSettings {
   /** Longest wait for a model's first token, and between two tokens. */
   readonly firstTokenTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /**
+   * Longest wait for first tokens over all the attempts of one turn (retries and fallbacks together), so
+   * a provider that never answers is given up on, and the fallback tried, within it (ADR 0032).
+   */
+  readonly turnFirstTokenTimeoutMs: number;
+  /** `TASK_DEADLINE_SECONDS`: the longest a task's model calls may run; a trickling stream is stopped. */
+  readonly taskDeadlineMs: number;
   /** Consecutive failures that open a provider's circuit, and how long it stays open. */
   readonly breakerFailures: number;
   readonly breakerCooldownMs: number;
@@ -130,6 +137,8 @@ export const routingSection: ConfigSection<RoutingSettings> = {
       .optional(),
     SWITCHBOARD_FIRST_TOKEN_TIMEOUT_MS: integer(100, 600_000).default(45_000),
     SWITCHBOARD_IDLE_TIMEOUT_MS: integer(100, 600_000).default(20_000),
+    SWITCHBOARD_TURN_FIRST_TOKEN_TIMEOUT_MS: integer(100, 600_000).default(30_000),
+    TASK_DEADLINE_SECONDS: integer(1, 86_400).default(600),
     SWITCHBOARD_BREAKER_FAILURES: integer(1, 100).default(3),
     SWITCHBOARD_BREAKER_COOLDOWN_MS: integer(100, 3_600_000).default(30_000),
   },
@@ -158,6 +167,8 @@ export const routingSection: ConfigSection<RoutingSettings> = {
       dailyCloudBudgetUsd: v['SWITCHBOARD_DAILY_CLOUD_BUDGET_USD'] as number | undefined,
       firstTokenTimeoutMs: v['SWITCHBOARD_FIRST_TOKEN_TIMEOUT_MS'] as number,
       idleTimeoutMs: v['SWITCHBOARD_IDLE_TIMEOUT_MS'] as number,
+      turnFirstTokenTimeoutMs: v['SWITCHBOARD_TURN_FIRST_TOKEN_TIMEOUT_MS'] as number,
+      taskDeadlineMs: (v['TASK_DEADLINE_SECONDS'] as number) * 1000,
       breakerFailures: v['SWITCHBOARD_BREAKER_FAILURES'] as number,
       breakerCooldownMs: v['SWITCHBOARD_BREAKER_COOLDOWN_MS'] as number,
     };

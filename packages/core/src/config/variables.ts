@@ -1,4 +1,6 @@
 import { boxSection } from './box';
+import { deploymentSection } from './deployment';
+import { memorySection } from './memory';
 import { modelSection } from './models';
 import { discordSection } from './platforms/discord';
 import { slackSection } from './platforms/slack';
@@ -6,13 +8,17 @@ import { telegramSection } from './platforms/telegram';
 import { whatsappSection } from './platforms/whatsapp';
 import { pricingSection } from './pricing';
 import { routingSection } from './routing';
+import { toolSection } from './tools';
 
 /** Every configuration section, in the order problems are reported. */
 export const sections = {
   box: boxSection,
+  deployment: deploymentSection,
   models: modelSection,
   pricing: pricingSection,
   routing: routingSection,
+  memory: memorySection,
+  tools: toolSection,
   telegram: telegramSection,
   slack: slackSection,
   discord: discordSection,

@@ -1,18 +1,20 @@
 import type { FinishReason, Usage } from '@switchboard/core';
 import {
+  type ChatWrapper,
   getLlama,
   type Llama,
   LlamaChat,
   type LlamaChatResponse,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaEmbeddingContext,
   type LlamaGrammar,
   LlamaLogLevel,
   type LlamaModel,
 } from 'node-llama-cpp';
 import type { ChildMessage, ChildSettings, GenerateRequest } from '../protocol';
 import { DeltaBatcher } from './delta-batcher';
-import { forceToolCallBias } from './force-tool-call';
+import { forbidToolCallBias, forceToolCallBias } from './force-tool-call';
 import { toChatHistory, toFunctions } from './history';
 
 /** Sends one message to the parent. */
@@ -52,6 +54,23 @@ function finishReason(stopReason: LlamaChatResponse['metadata']['stopReason']): 
 }
 
 /**
+ * How many prompt tokens the model read for one answer, whether llama.cpp evaluated them now or reused
+ * them from the sequence's cache: the tokens in the sequence once the answer ends, less the answer's
+ * own. The token meter alone counts only the tokens evaluated now, so a question asked again, or a
+ * conversation whose earlier turns are still cached, would report (almost) no input at all. Each output
+ * token is one evaluation with logits: the prompt's last token, then every generated token but the
+ * last, which is sampled and never evaluated. Never less than the meter's own input count (a context
+ * shift during the answer erases tokens from the start of the sequence).
+ */
+export function promptTokens(
+  tokensInSequence: number,
+  used: { readonly usedInputTokens: number; readonly usedOutputTokens: number },
+): number {
+  if (used.usedOutputTokens === 0) return used.usedInputTokens;
+  return Math.max(used.usedInputTokens, tokensInSequence - used.usedOutputTokens + 1);
+}
+
+/**
  * Threads of the persistent pool the preloaded `persistent-threadpool.c` attached to the context (it
  * sets this variable in the process's own environment, which `process.env` reads live); 0 when none.
  */
@@ -69,6 +88,7 @@ export class LlamaEngine {
   readonly #streamIntervalMs: number;
   /** Grammars by their JSON schema's text: building one takes a few milliseconds, a grader reuses it. */
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
+  #embedding: Promise<LlamaEmbeddingContext> | undefined;
 
   private constructor(
     llama: Llama,
@@ -115,6 +135,22 @@ export class LlamaEngine {
     }
   }
 
+  /** The token count of each text with the model's own tokenizer (special tokens as text). */
+  countTokens(texts: readonly string[]): number[] {
+    return texts.map((text) => this.#model.tokenize(text).length);
+  }
+
+  /** One embedding per text from an embedding context made on first use (not normalized). */
+  async embed(texts: readonly string[]): Promise<number[][]> {
+    this.#embedding ??= this.#model.createEmbeddingContext({
+      contextSize: Math.min(this.#context.contextSize, 2048),
+    });
+    const context = await this.#embedding;
+    const vectors: number[][] = [];
+    for (const text of texts) vectors.push([...(await context.getEmbeddingFor(text)).vector]);
+    return vectors;
+  }
+
   /** What the parent logs once the model is ready. */
   describe(): { chatWrapper: string; contextSize: number; gpu: string; threadpool: number } {
     return {
@@ -152,7 +188,10 @@ export class LlamaEngine {
     const before = slot.sequence.tokenMeter.getState();
     const usage = (): Usage => {
       const used = slot.sequence.tokenMeter.diff(before);
-      return { inputTokens: used.usedInputTokens, outputTokens: used.usedOutputTokens };
+      return {
+        inputTokens: promptTokens(slot.sequence.nextTokenIndex, used),
+        outputTokens: used.usedOutputTokens,
+      };
     };
     let lastSent = Date.now();
     const deltas = new DeltaBatcher(this.#streamIntervalMs, (joined, chunks) =>
@@ -185,7 +224,10 @@ export class LlamaEngine {
               ...common,
               functions,
               ...(request.forceToolCall
-                ? { tokenBias: forceToolCallBias(this.#model, slot.chat.chatWrapper) }
+                ? {
+                    tokenBias: testingBias(this.#model, slot.chat.chatWrapper, request),
+                    maxParallelFunctionCalls: 1,
+                  }
                 : {}),
             })
           : await slot.chat.generateResponse(history, {
@@ -208,4 +250,14 @@ export class LlamaEngine {
       this.#free.push(slot);
     }
   }
+}
+
+/**
+ * Testing only: force one tool call on a turn's first answer (random weights repeat a call in parallel
+ * otherwise), forbid one on an answer after tool results.
+ */
+function testingBias(model: LlamaModel, chatWrapper: ChatWrapper, request: GenerateRequest) {
+  return request.messages.at(-1)?.role === 'tool'
+    ? forbidToolCallBias(model, chatWrapper)
+    : forceToolCallBias(model, chatWrapper);
 }

@@ -19,3 +19,17 @@ export function forceToolCallBias(model: LlamaModel, chatWrapper: ChatWrapper): 
     return bias;
   };
 }
+
+/**
+ * Testing only: the other half of {@link forceToolCallBias}, for an answer after tool results: the
+ * first token of the tool-call prefix is never chosen, so the model answers in text and a tool loop
+ * ends (random weights continuing a turn that called a tool tend to call it again).
+ */
+export function forbidToolCallBias(model: LlamaModel, chatWrapper: ChatWrapper): TokenBias {
+  const prefix = LlamaText(chatWrapper.settings.functions.call.prefix);
+  const tokens = prefix.tokenize(model.tokenizer, 'trimLeadingSpace');
+  const opening = tokens.find((token) => model.detokenize([token], true).trim() !== '');
+  const bias = new TokenBias(model.tokenizer);
+  if (opening !== undefined) bias.set(opening, 'never');
+  return bias;
+}

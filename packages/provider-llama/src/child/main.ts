@@ -45,6 +45,22 @@ async function generate(message: Extract<ParentMessage, { type: 'generate' }>): 
   }
 }
 
+async function measure(message: Extract<ParentMessage, { type: 'measure' }>): Promise<void> {
+  try {
+    const loaded = await engine;
+    if (loaded === undefined) throw new Error('the model is not loaded');
+    if (message.what === 'count-tokens')
+      emit({ type: 'measured', id: message.id, counts: loaded.countTokens(message.texts) });
+    else emit({ type: 'measured', id: message.id, vectors: await loaded.embed(message.texts) });
+  } catch (error) {
+    emit({
+      type: 'measure-failed',
+      id: message.id,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
 process.on('message', (message: ParentMessage) => {
   switch (message.type) {
     case 'ping':
@@ -58,6 +74,9 @@ process.on('message', (message: ParentMessage) => {
       break;
     case 'abort':
       running.get(message.id)?.abort();
+      break;
+    case 'measure':
+      void measure(message);
       break;
   }
 });

@@ -145,7 +145,7 @@ export function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<
 
       sequence += 1;
       const requestId = { 'request-id': `req_fake_${sequence}` };
-      const behaviour = script.nextBehaviour();
+      const behaviour = script.nextBehaviour(request.record);
       if (behaviour.type === 'error')
         return sendScriptedError(response, behaviour, defaultErrorBody, requestId);
       const body = record.body as MessagesRequest;

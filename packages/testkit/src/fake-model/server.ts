@@ -17,7 +17,8 @@ export interface ScriptedRequest {
 
 /** The queues of a fake: the next behaviour for an answer, the next failure for the models list. */
 export interface Script<TBehaviour> {
-  nextBehaviour(): TBehaviour;
+  /** The behaviour for `record`: the newest rule that answers it, else the queue, else the default. */
+  nextBehaviour(record: RecordedRequest): TBehaviour;
   nextModelsFailure(): ModelsFailure | undefined;
 }
 
@@ -46,11 +47,18 @@ export async function startScriptedServer<TBehaviour>(
 ): Promise<FakeModelServer<TBehaviour>> {
   let defaultBehaviour = options.defaultBehaviour;
   const queue: TBehaviour[] = [];
+  const rules: ((request: RecordedRequest) => TBehaviour | undefined)[] = [];
   const modelsQueue: ModelsFailure[] = [];
   const requests: RecordedRequest[] = [];
   let closing = false;
   const script: Script<TBehaviour> = {
-    nextBehaviour: () => queue.shift() ?? defaultBehaviour,
+    nextBehaviour: (record) => {
+      for (const rule of rules) {
+        const behaviour = rule(record);
+        if (behaviour !== undefined) return behaviour;
+      }
+      return queue.shift() ?? defaultBehaviour;
+    },
     nextModelsFailure: () => modelsQueue.shift(),
   };
 
@@ -74,6 +82,7 @@ export async function startScriptedServer<TBehaviour>(
     requests.push(record);
     const controller = new AbortController();
     response.on('close', () => {
+      record.endedAt = Date.now();
       controller.abort();
       if (record.outcome !== 'pending') return;
       record.outcome = response.writableFinished ? 'completed' : closing ? 'server-closed' : 'client-closed';
@@ -91,6 +100,9 @@ export async function startScriptedServer<TBehaviour>(
     enqueue: (...behaviours) => {
       queue.push(...behaviours);
     },
+    respond: (rule) => {
+      rules.unshift(rule);
+    },
     enqueueModels: (...failures) => {
       modelsQueue.push(...failures);
     },
@@ -105,6 +117,7 @@ export async function startScriptedServer<TBehaviour>(
       requests.length = 0;
       queue.length = 0;
       modelsQueue.length = 0;
+      rules.length = 0;
     },
     close: () => {
       closing = true;

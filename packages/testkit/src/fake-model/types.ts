@@ -68,6 +68,8 @@ export interface RecordedRequest {
   readonly at: number;
   /** Updated when the answer ends: `client-closed` means the client hung up before the answer finished. */
   outcome: RequestOutcome;
+  /** `Date.now()` when the connection closed (the answer finished, or either side hung up). */
+  endedAt?: number;
 }
 
 /** A fake model server on 127.0.0.1 that answers by a script of behaviours and records every request. */
@@ -76,6 +78,12 @@ export interface FakeModelServer<TBehaviour> {
   readonly url: string;
   /** Queue behaviours for the next answer requests, one per request, first in first out. */
   enqueue(...behaviours: TBehaviour[]): void;
+  /**
+   * Script answers by request: `rule` sees each answer request (its parsed body included) and returns
+   * the behaviour for it — "on this request, answer with these tool calls" — or `undefined` to leave it
+   * to older rules, then the queue, then the default. Newer rules are asked first.
+   */
+  respond(rule: (request: RecordedRequest) => TBehaviour | undefined): void;
   /** Queue failures for the next `GET /v1/models` requests. */
   enqueueModels(...failures: ModelsFailure[]): void;
   /** Replace the behaviour used when the queue is empty. */
@@ -84,7 +92,7 @@ export interface FakeModelServer<TBehaviour> {
   readonly requests: readonly RecordedRequest[];
   /** `requests.length`. */
   readonly requestCount: number;
-  /** Forget recorded requests and queued behaviours (the default stays). */
+  /** Forget recorded requests, queued behaviours and rules (the default stays). */
   reset(): void;
   /** Stop, destroying every open connection (stalled streams included). */
   close(): Promise<void>;

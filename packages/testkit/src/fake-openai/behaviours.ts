@@ -6,6 +6,7 @@ import type {
   Pacing,
   StallBehaviour,
 } from '../fake-model';
+import type { MarkedBehaviour } from './marked';
 
 /** Token counts a fake answer reports; computed from the request and the answer when left out. */
 export interface FakeUsage {
@@ -49,6 +50,7 @@ export type Behaviour =
   | TextBehaviour
   | EchoBehaviour
   | ToolCallsBehaviour
+  | MarkedBehaviour
   | ErrorBehaviour
   | StallBehaviour
   | CutBehaviour
@@ -60,6 +62,12 @@ export interface FakeOpenAIOptions {
   readonly defaultBehaviour?: Behaviour;
   /** When set, every request must carry `Authorization: Bearer <apiKey>` or gets a 401. */
   readonly apiKey?: string;
+  /**
+   * What a request's `max_tokens` does: `honour` stops a text answer after that many pieces (one piece is
+   * one token here) with `finish_reason: "length"`, as OpenAI does; `ignore` (the default, and what some
+   * OpenAI-compatible servers do) sends the whole answer anyway.
+   */
+  readonly maxTokens?: 'honour' | 'ignore';
   /** The ids `GET /v1/models` lists; default `['fake-model']`. */
   readonly models?: readonly string[];
 }

@@ -37,6 +37,34 @@ describe('fake OpenAI server', () => {
     await fake?.close();
   });
 
+  it('honours max_tokens when asked to (one piece is one token), and ignores it by default', async () => {
+    const text = 'tok '.repeat(10);
+    const contentOf = async (response: Response) => {
+      const chunks = (await events(response)).slice(0, -1).map((line) => JSON.parse(line));
+      return {
+        content: chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''),
+        finish: chunks.at(-2).choices[0].finish_reason,
+        usage: chunks.at(-1).usage,
+      };
+    };
+    const request = {
+      model: 'm',
+      messages,
+      stream: true,
+      max_tokens: 3,
+      stream_options: { include_usage: true },
+    };
+    await start({ defaultBehaviour: { type: 'text', text, chunkSize: 4 }, maxTokens: 'honour' });
+    expect(await contentOf(await post(request))).toMatchObject({
+      content: 'tok tok tok ',
+      finish: 'length',
+      usage: { completion_tokens: 3 },
+    });
+    await fake.close();
+    await start({ defaultBehaviour: { type: 'text', text, chunkSize: 4 } });
+    expect(await contentOf(await post(request))).toMatchObject({ content: text, finish: 'stop' });
+  });
+
   it('streams SSE chunks, a finish chunk, a usage chunk with an id, then [DONE]', async () => {
     await start({ defaultBehaviour: { type: 'text', text: 'abcdefghij', chunkSize: 4 } });
     const response = await post({
@@ -161,8 +189,10 @@ describe('fake OpenAI server', () => {
     const reader = first.body?.getReader();
     expect(reader).toBeDefined();
     await reader?.read();
+    const hungUpAt = Date.now();
     await reader?.cancel();
     await expect.poll(() => fake.requests[0]?.outcome).toBe('client-closed');
+    expect(fake.requests[0]?.endedAt).toBeGreaterThanOrEqual(hungUpAt);
 
     const second = fetch(`${fake.url}/chat/completions`, {
       method: 'POST',

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import {
   type ErrorBehaviour,
   type Playback,
@@ -11,8 +12,10 @@ import {
 } from '../fake-model';
 import { sendJson } from '../http';
 import type { Behaviour, FakeOpenAI, FakeOpenAIOptions } from './behaviours';
-import { type ChunkContext, completion, type FakeAnswer, streamChunks } from './chunks';
+import { type ChunkContext, completion, type FakeAnswer, split, streamChunks } from './chunks';
+import { FAKE_EMBEDDING_DIMENSIONS, wordHashEmbedding } from './embedding';
 import { defaultErrorBody, errorBody, invalidChatRequest } from './errors';
+import { findMarker, type MarkedAnswer, markedAnswer } from './marked';
 
 const DEFAULT_CHUNK_SIZE = 4;
 const UNFINISHED_TEXT = 'This answer never finishes, however long you wait.';
@@ -21,6 +24,7 @@ interface ChatRequest {
   readonly model: string;
   readonly messages: readonly { readonly role: string; readonly content?: unknown }[];
   readonly stream?: boolean;
+  readonly max_tokens?: number;
   readonly stream_options?: { readonly include_usage?: boolean };
 }
 
@@ -36,10 +40,21 @@ function estimatePromptTokens(request: ChatRequest): number {
   return Math.max(1, Math.ceil(characters / 4));
 }
 
+const lastUserText = (request: ChatRequest) =>
+  textOf(request.messages.findLast((message) => message.role === 'user')?.content);
+
+/** The marked answer for a `marked` request that carries a marker; `undefined` means echo it. */
+function markedFor(behaviour: Behaviour, request: ChatRequest): MarkedAnswer | undefined {
+  if (behaviour.type !== 'marked') return undefined;
+  const marker = findMarker(lastUserText(request));
+  return marker === undefined ? undefined : markedAnswer(marker, behaviour);
+}
+
 function answerFor(
   behaviour: Exclude<Behaviour, ErrorBehaviour>,
   request: ChatRequest,
   sequence: number,
+  marked: MarkedAnswer | undefined,
 ): FakeAnswer {
   const chunkSize = behaviour.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const plain = (text: string) => ({
@@ -56,10 +71,10 @@ function answerFor(
         finishReason: behaviour.finishReason ?? 'stop',
         usage: behaviour.usage,
       };
-    case 'echo': {
-      const lastUser = request.messages.findLast((message) => message.role === 'user');
-      return { ...plain(`You said: ${textOf(lastUser?.content)}`), usage: behaviour.usage };
-    }
+    case 'echo':
+      return { ...plain(`You said: ${lastUserText(request)}`), usage: behaviour.usage };
+    case 'marked':
+      return plain(marked?.text ?? `You said: ${lastUserText(request)}`);
     case 'tool-calls':
       return {
         ...plain(behaviour.text ?? ''),
@@ -74,6 +89,46 @@ function answerFor(
     default:
       return plain(behaviour.text ?? UNFINISHED_TEXT);
   }
+}
+
+/** The answer as a server that honours `max_tokens` sends it: at most that many pieces, then `length`. */
+function withinMaxTokens(answer: FakeAnswer, maxTokens: number | undefined): FakeAnswer {
+  if (maxTokens === undefined) return answer;
+  const pieces = split(answer.text, answer.chunkSize);
+  if (pieces.length <= maxTokens) return answer;
+  return { ...answer, text: pieces.slice(0, maxTokens).join(''), toolCalls: [], finishReason: 'length' };
+}
+
+/**
+ * `POST /v1/embeddings`: {@link wordHashEmbedding} of each input (deterministic; texts sharing words are
+ * similar), `dimensions` long when the request asks, in OpenAI's response shape.
+ */
+function answerEmbeddings(response: ServerResponse, body: unknown): void {
+  const request = (body ?? {}) as { input?: unknown; model?: unknown; dimensions?: unknown };
+  const inputs = typeof request.input === 'string' ? [request.input] : request.input;
+  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((input) => typeof input === 'string')) {
+    const message = "'input' must be a string or a non-empty array of strings.";
+    sendJson(response, 400, errorBody(message, 'invalid_request_error'));
+    return;
+  }
+  const dimensions =
+    typeof request.dimensions === 'number' && Number.isInteger(request.dimensions) && request.dimensions > 0
+      ? request.dimensions
+      : FAKE_EMBEDDING_DIMENSIONS;
+  const tokens = inputs.reduce(
+    (sum: number, input: string) => sum + Math.max(1, Math.ceil(input.length / 4)),
+    0,
+  );
+  sendJson(response, 200, {
+    object: 'list',
+    model: typeof request.model === 'string' ? request.model : 'fake-embedding',
+    data: inputs.map((input: string, index) => ({
+      object: 'embedding',
+      index,
+      embedding: wordHashEmbedding(input, dimensions),
+    })),
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
 }
 
 const data = (value: unknown, counts = false): ScriptedEvent => ({ data: value, counts });
@@ -106,6 +161,7 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOp
         };
         return playModels(response, record, script.nextModelsFailure(), list, defaultErrorBody);
       }
+      if (route === 'POST /v1/embeddings') return answerEmbeddings(response, record.body);
       if (route !== 'POST /v1/chat/completions') {
         const message = `Unknown request URL: ${route}.`;
         return sendJson(response, 404, errorBody(message, 'invalid_request_error', 'unknown_url'));
@@ -116,14 +172,16 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOp
       if (invalid !== undefined) return sendJson(response, 400, errorBody(invalid, 'invalid_request_error'));
 
       sequence += 1;
-      const behaviour = script.nextBehaviour();
+      const behaviour = script.nextBehaviour(record);
       if (behaviour.type === 'error') {
         return sendScriptedError(response, behaviour, defaultErrorBody, {
           'x-request-id': `req_fake_${Date.now()}`,
         });
       }
       const request = record.body as ChatRequest;
-      const answer = answerFor(behaviour, request, sequence);
+      const marked = markedFor(behaviour, request);
+      const whole = answerFor(behaviour, request, sequence, marked);
+      const answer = options.maxTokens === 'honour' ? withinMaxTokens(whole, request.max_tokens) : whole;
       const context: ChunkContext = {
         id: `chatcmpl-fake-${sequence}`,
         model: request.model,
@@ -132,8 +190,8 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOp
       };
       if (request.stream !== true) {
         const failure =
-          behaviour.type === 'text' || behaviour.type === 'echo' || behaviour.type === 'tool-calls';
-        return playWhole(response, record, failure ? undefined : behaviour.type, () =>
+          behaviour.type === 'stall' || behaviour.type === 'cut' || behaviour.type === 'malformed';
+        return playWhole(response, record, failure ? behaviour.type : undefined, () =>
           completion(answer, context),
         );
       }
@@ -144,7 +202,7 @@ export function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOp
         body: chunks.body.map((chunk) => data(chunk, true)),
         tail: [data(chunks.finish), ...usage, data('[DONE]')],
         ...playbackFor(behaviour, 'data: {not json\n\n'),
-        delayMs: behaviour.delayMs,
+        delayMs: behaviour.type === 'marked' ? marked?.delayMs : behaviour.delayMs,
       };
       return playStream(response, record, playback, signal);
     },

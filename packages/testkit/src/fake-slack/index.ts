@@ -8,6 +8,14 @@ export {
   slackTs,
   slashCommand,
 } from './payloads';
+export {
+  type DeliveryAttempt,
+  deliverWithRetries,
+  type RetriedDelivery,
+  type RetryOptions,
+  type RetryReason,
+  SLACK_RETRY_DELAYS_MS,
+} from './retries';
 export { startFakeSlack } from './server';
 export { signSlackRequest } from './sign';
 export type {

@@ -196,6 +196,10 @@ export class FakeWebApi {
         return this.#appendStream(args);
       case 'chat.stopStream':
         return this.#stopStream(args);
+      case 'conversations.replies':
+        return this.#replies(args);
+      case 'conversations.history':
+        return this.#history(args);
       case 'assistant.threads.setStatus':
         return typeof args['channel_id'] === 'string' &&
           typeof args['thread_ts'] === 'string' &&
@@ -311,6 +315,56 @@ export class FakeWebApi {
     if (Array.isArray(args['blocks'])) message.blocks = args['blocks'];
     message.stream = 'stopped';
     return ok({ channel: message.channel, ts: message.ts, message: this.#view(message) });
+  }
+
+  /**
+   * A thread: its parent (when the fake holds it) then its replies, oldest first, within `oldest`/`latest`
+   * (exclusive unless `inclusive`), at most `limit` (default 1000) with `has_more`.
+   */
+  #replies(args: Record<string, unknown>): ApiAnswer {
+    const channel = args['channel'];
+    const ts = args['ts'];
+    if (typeof channel !== 'string' || channel === '') return fail('channel_not_found');
+    if (typeof ts !== 'string' || ts === '') return fail('invalid_arguments');
+    const parent = this.message(channel, ts);
+    const replies = this.messages.filter((m) => m.channel === channel && m.threadTs === ts && m.ts !== ts);
+    if (parent === undefined && replies.length === 0) return fail('thread_not_found');
+    const thread = [...(parent === undefined ? [] : [parent]), ...this.#within(replies, args)];
+    return this.#page(thread, args);
+  }
+
+  /** A channel's top-level messages, newest first, within `oldest`/`latest`, at most `limit`. */
+  #history(args: Record<string, unknown>): ApiAnswer {
+    const channel = args['channel'];
+    if (typeof channel !== 'string' || channel === '') return fail('channel_not_found');
+    const top = this.messages.filter(
+      (m) => m.channel === channel && (m.threadTs === undefined || m.threadTs === m.ts),
+    );
+    return this.#page(this.#within(top, args).reverse(), args);
+  }
+
+  #within(messages: readonly FakeMessage[], args: Record<string, unknown>): FakeMessage[] {
+    const inclusive = args['inclusive'] === true || args['inclusive'] === 'true';
+    const bound = (name: string) => (typeof args[name] === 'string' ? Number(args[name]) : undefined);
+    const oldest = bound('oldest');
+    const latest = bound('latest');
+    return [...messages]
+      .sort((a, b) => Number(a.ts) - Number(b.ts))
+      .filter((m) => {
+        const at = Number(m.ts);
+        if (oldest !== undefined && (inclusive ? at < oldest : at <= oldest)) return false;
+        return latest === undefined || (inclusive ? at <= latest : at < latest);
+      });
+  }
+
+  #page(messages: readonly FakeMessage[], args: Record<string, unknown>): ApiAnswer {
+    const asked = Number(args['limit'] ?? 1000);
+    const limit = Number.isFinite(asked) && asked > 0 ? Math.min(asked, 1000) : 1000;
+    return ok({
+      messages: messages.slice(0, limit).map((m) => this.#view(m)),
+      has_more: messages.length > limit,
+      response_metadata: { next_cursor: '' },
+    });
   }
 
   #find(args: Record<string, unknown>): FakeMessage | undefined {

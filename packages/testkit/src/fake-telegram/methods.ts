@@ -1,4 +1,4 @@
-import type { ChatStore } from './chats';
+import type { ChatStore, StoredMessage } from './chats';
 import { signatureOf } from './chats';
 import { ApiFailure } from './failures';
 import type { TgInlineKeyboard, TgMessage, TgUser } from './types';
@@ -66,6 +66,31 @@ function replyTarget(params: Params, state: ApiState, chatId: number): TgMessage
   return stored?.message;
 }
 
+/** The bot's own message an edit names, or the error Telegram gives for it. */
+function editableMessage(params: Params, state: ApiState): StoredMessage {
+  if (params['inline_message_id'] !== undefined)
+    throw ApiFailure.badRequest('inline messages are not supported by the fake');
+  const chat = knownChat(params, state);
+  const messageId = integerOf(params['message_id']);
+  if (messageId === undefined) throw ApiFailure.badRequest('message identifier is not specified');
+  const stored = state.chats.find(chat.id, messageId);
+  if (stored === undefined) throw ApiFailure.badRequest('message to edit not found');
+  if (stored.message.from?.id !== state.bot.id) throw ApiFailure.badRequest("message can't be edited");
+  return stored;
+}
+
+/** Put `next` in place of the stored message, or refuse an edit that changes nothing, as Telegram does. */
+function replaceMessage(stored: StoredMessage, next: TgMessage): void {
+  const signature = signatureOf(next);
+  if (signature === stored.signature) {
+    throw ApiFailure.badRequest(
+      'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+    );
+  }
+  stored.message = next;
+  stored.signature = signature;
+}
+
 const sameKeyboard = (keyboard: TgInlineKeyboard | undefined) => (keyboard ? { reply_markup: keyboard } : {});
 
 /** The Bot API methods the fake speaks, by name. */
@@ -124,14 +149,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
   },
 
   editMessageText: (params, state) => {
-    if (params['inline_message_id'] !== undefined)
-      throw ApiFailure.badRequest('inline messages are not supported by the fake');
-    const chat = knownChat(params, state);
-    const messageId = integerOf(params['message_id']);
-    if (messageId === undefined) throw ApiFailure.badRequest('message identifier is not specified');
-    const stored = state.chats.find(chat.id, messageId);
-    if (stored === undefined) throw ApiFailure.badRequest('message to edit not found');
-    if (stored.message.from?.id !== state.bot.id) throw ApiFailure.badRequest("message can't be edited");
+    const stored = editableMessage(params, state);
     const { text, entities } = parseText(params['text'], params['parse_mode']);
     const keyboard = parseKeyboard(params['reply_markup']);
     const { reply_markup: _old, entities: _oldEntities, ...rest } = stored.message;
@@ -142,15 +160,21 @@ export const METHODS: Readonly<Record<string, Method>> = {
       ...sameKeyboard(keyboard),
       edit_date: Math.floor(Date.now() / 1000),
     };
-    const signature = signatureOf(next);
-    if (signature === stored.signature) {
-      throw ApiFailure.badRequest(
-        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
-      );
-    }
-    stored.message = next;
-    stored.signature = signature;
+    replaceMessage(stored, next);
     stored.versions.push(text);
+    return next;
+  },
+
+  editMessageReplyMarkup: (params, state) => {
+    const stored = editableMessage(params, state);
+    const keyboard = parseKeyboard(params['reply_markup']);
+    const { reply_markup: _old, ...rest } = stored.message;
+    const next: TgMessage = {
+      ...rest,
+      ...sameKeyboard(keyboard),
+      edit_date: Math.floor(Date.now() / 1000),
+    };
+    replaceMessage(stored, next);
     return next;
   },
 

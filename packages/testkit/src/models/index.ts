@@ -8,7 +8,14 @@ import { TEST_MODEL_SPECS, type TestModelKind } from './specs';
 import { resolveVocabulary } from './vocabularies';
 
 export { type LlamaCppSource, llamaCppSource } from './llama-source';
-export { modelCacheDirectory, nodeLlamaCppDirectory, repositoryRoot, storiesModelPath } from './paths';
+export {
+  modelCacheDirectory,
+  nodeLlamaCppDirectory,
+  reportMissingStories,
+  repositoryRoot,
+  storiesFixturePath,
+  storiesModelPath,
+} from './paths';
 export { TEST_MODEL_SPECS, type TestModelKind, type TestModelSpec } from './specs';
 
 /** Bump when the writer's output for the same spec changes, so cached files are regenerated. */

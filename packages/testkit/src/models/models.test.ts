@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { findValue, type GgufValue, readGgufHeader } from '@switchboard/gguf';
-import { describe, expect, it } from 'vitest';
-import { storiesModelPath, testModel } from './index';
+import { describe, expect, it, vi } from 'vitest';
+import { reportMissingStories, storiesModelPath, testModel } from './index';
 import { llamaCppSource } from './llama-source';
 
 const tokens = (value: GgufValue | undefined): readonly string[] =>
@@ -38,6 +38,25 @@ describe('testModel', () => {
       expect(list[151_657]).toBe('<tool_call>');
       expect(list[151_645]).toBe('<|im_end|>');
       expect(findValue(metadata, 'tokenizer.ggml.eos_token_id')).toEqual({ type: 'u32', value: 151_645 });
+    }
+  });
+
+  it('says in the test output, not only as a skip, why the stories260K smoke test does not run', () => {
+    const warned: unknown[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+      warned.push(...args);
+    });
+    try {
+      expect(reportMissingStories('the smoke test', '/nowhere/stories260K.gguf')).toBe(true);
+      expect(warned.join(' ')).toContain(
+        'SKIPPED the smoke test: the stories260K fixture is not at /nowhere/stories260K.gguf',
+      );
+      warned.length = 0;
+      const present = storiesModelPath();
+      if (present) expect(reportMissingStories('the smoke test', present)).toBe(false);
+      expect(warned).toEqual([]);
+    } finally {
+      warn.mockRestore();
     }
   });
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file is `packages/testkit/src/models/paths.ts`). */
@@ -33,8 +33,23 @@ function pnpmStoreCandidates(): string[] {
     .map((entry) => join(store, entry, 'node_modules', 'node-llama-cpp'));
 }
 
+/** Where the stories260K fixture (a real trained model) is looked for: `<repo>/../shared/fixtures/`. */
+export const storiesFixturePath = resolve(repositoryRoot, '..', 'shared', 'fixtures', 'stories260K.gguf');
+
 /** `<repo>/../shared/fixtures/stories260K.gguf` (a real trained model) when present. */
 export function storiesModelPath(): string | undefined {
-  const path = join(repositoryRoot, '..', 'shared', 'fixtures', 'stories260K.gguf');
-  return existsSync(path) ? path : undefined;
+  return existsSync(storiesFixturePath) ? storiesFixturePath : undefined;
+}
+
+/**
+ * When the stories260K fixture is missing, print (to the test output, not only as a skip) which
+ * smoke test does not run, where the file was looked for and how to make it run. Returns true when the
+ * fixture is missing, for `describe.skipIf`.
+ */
+export function reportMissingStories(test: string, path: string = storiesFixturePath): boolean {
+  if (existsSync(path)) return false;
+  console.warn(
+    `SKIPPED ${test}: the stories260K fixture is not at ${path}. It is a real trained model in the shared folder beside the clone (../shared/fixtures); put stories260K.gguf there to run this smoke test.`,
+  );
+  return true;
 }

@@ -1,0 +1,2 @@
+/** The owner's identity on the web platform. */
+export const WEB_OWNER = 'owner';

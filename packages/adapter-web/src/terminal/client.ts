@@ -1,0 +1,104 @@
+import { describeError, type ReplyPart, SwitchboardError } from '@switchboard/core';
+import { readParts } from '../sse';
+
+/** The box did not take a request: unreachable, refused, or it answered with an error. */
+export class BoxRequestError extends SwitchboardError {
+  /** The HTTP status, when the box answered. */
+  readonly status: number | undefined;
+
+  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause });
+    this.name = 'BoxRequestError';
+    this.status = options.status;
+  }
+}
+
+/** What became of a choice sent for an approval. */
+export type ApprovalOutcome =
+  | { readonly kind: 'decided' }
+  /** The box has no approvals API (an older box). */
+  | { readonly kind: 'unavailable' }
+  /** The box refused the choice; `message` says why. */
+  | { readonly kind: 'refused'; readonly message: string };
+
+/** The terminal chat's side of the box's HTTP API. */
+export interface BoxClient {
+  /** Send a message; resolves once the box took it, with the reply's parts as they stream. */
+  send(conversation: string, text: string, signal: AbortSignal): Promise<AsyncIterable<ReplyPart>>;
+  /** Send the user's choice for an approval the reply asked for. */
+  decide(approvalId: string, choice: string, signal: AbortSignal): Promise<ApprovalOutcome>;
+}
+
+interface Problem {
+  readonly code: string | undefined;
+  readonly message: string | undefined;
+}
+
+/** A client of the box at `url`, with `SWITCHBOARD_API_TOKEN` as bearer token when one is set. */
+export function createBoxClient(options: { readonly url: string; readonly apiToken: string | undefined }) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.apiToken) headers['authorization'] = `Bearer ${options.apiToken}`;
+
+  const post = async (path: string, body: unknown, signal: AbortSignal): Promise<Response> => {
+    try {
+      return await fetch(new URL(path, options.url), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new BoxRequestError(
+        'box_unreachable',
+        `Cannot reach the box at ${options.url} (${reasonOf(error)}). Is it still running?`,
+        { cause: error },
+      );
+    }
+  };
+
+  const client: BoxClient = {
+    async send(conversation, text, signal) {
+      const response = await post('/api/messages', { conversation, text }, signal);
+      if (!response.ok || response.body === null) {
+        const problem = await readProblem(response);
+        throw new BoxRequestError(
+          problem.code ?? 'box_refused',
+          problem.message ?? `The box answered HTTP ${response.status}.`,
+          { status: response.status },
+        );
+      }
+      return readParts(response.body);
+    },
+    async decide(approvalId, choice, signal) {
+      const path = `/api/approvals/${encodeURIComponent(approvalId)}`;
+      const response = await post(path, { choice }, signal);
+      if (response.ok) {
+        await response.body?.cancel();
+        return { kind: 'decided' };
+      }
+      const problem = await readProblem(response);
+      const noRoute = problem.code === undefined || problem.code === 'not_found';
+      if ((response.status === 404 || response.status === 405) && noRoute) return { kind: 'unavailable' };
+      return { kind: 'refused', message: problem.message ?? `The box answered HTTP ${response.status}.` };
+    },
+  };
+  return client;
+}
+
+async function readProblem(response: Response): Promise<Problem> {
+  const body = (await response.json().catch(() => undefined)) as
+    | { error?: { code?: unknown; message?: unknown } }
+    | undefined;
+  const code = body?.error?.code;
+  const message = body?.error?.message;
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    message: typeof message === 'string' ? message : undefined,
+  };
+}
+
+function reasonOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : describeError(error);
+}

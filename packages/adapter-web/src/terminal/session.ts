@@ -1,0 +1,67 @@
+import { createInterface } from 'node:readline';
+import { runAnswer } from './answer';
+import { type BoxClient, createBoxClient } from './client';
+import { readPrompt } from './prompt';
+import { createPlainView, createTerminalView, type ReplyView } from './reply-view';
+import { ansi, isStyledTerminal } from './screen';
+
+/** Where the terminal chat connects and what it reads and writes. */
+export interface TerminalChatOptions {
+  /** The box's base URL, such as http://127.0.0.1:3000. */
+  readonly url: string;
+  /** `SWITCHBOARD_API_TOKEN`, sent as bearer token when set. */
+  readonly apiToken: string | undefined;
+  readonly conversation: string;
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+}
+
+const QUIT = new Set(['/quit', '/exit']);
+
+function viewFor(output: NodeJS.WritableStream): ReplyView {
+  return isStyledTerminal(output) ? createTerminalView(output) : createPlainView(output);
+}
+
+/** Send one message to the box and show the reply as it streams. Resolves when the reply ended. */
+export async function askOnce(options: Omit<TerminalChatOptions, 'input'>, text: string): Promise<void> {
+  const client = createBoxClient(options);
+  await runAnswer({ client, conversation: options.conversation, view: viewFor(options.output) }, text);
+}
+
+/**
+ * The terminal chat: the same conversation as the web page. At a terminal it has a prompt with history,
+ * renders answers as markdown while they stream, and takes Ctrl+C (stop the answer; at an empty prompt,
+ * quit) and Ctrl+D (quit). With piped input it answers each line in turn.
+ */
+export async function runTerminalChat(options: TerminalChatOptions): Promise<void> {
+  const client = createBoxClient(options);
+  const input = options.input as NodeJS.ReadStream;
+  if (input.isTTY !== true || typeof input.setRawMode !== 'function') return answerEachLine(options, client);
+  const { output, conversation } = options;
+  const styled = isStyledTerminal(output);
+  const hint = `conversation "${conversation}" · Enter sends · Ctrl+C stops an answer · Ctrl+D quits · /help lists commands`;
+  output.write(`${styled ? ansi.dim(hint) : hint}\n\n`);
+  const history: string[] = [];
+  const prompt = styled ? ansi.bold('you › ') : 'you › ';
+  for (;;) {
+    const typed = await readPrompt(input, output, { prompt, history });
+    if (typed.kind !== 'text') return;
+    const text = typed.text.trim();
+    if (QUIT.has(text)) return;
+    const keyboard = { input, output };
+    const outcome = await runAnswer({ client, conversation, view: viewFor(output), keyboard }, text);
+    if (outcome === 'quit') return;
+    output.write('\n');
+  }
+}
+
+async function answerEachLine(options: TerminalChatOptions, client: BoxClient): Promise<void> {
+  const lines = createInterface({ input: options.input, terminal: false });
+  for await (const line of lines) {
+    const text = line.trim();
+    if (text === '') continue;
+    if (QUIT.has(text)) break;
+    await runAnswer({ client, conversation: options.conversation, view: viewFor(options.output) }, text);
+  }
+  lines.close();
+}

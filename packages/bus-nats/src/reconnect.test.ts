@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { ReplyPart } from '@switchboard/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startStallingProxy } from './stalling-proxy';
+import { natsUrl, Recorder, reportSkip, TestBuses, testEvent, untilDeliveredUnacked } from './test-support';
+
+reportSkip('reconnect.test.ts');
+
+describe.skipIf(!natsUrl)('a dropped connection', () => {
+  const buses = new TestBuses();
+  afterAll(() => buses.cleanup());
+
+  it('is re-established: the worker keeps taking events and its replies reach the gateway', async () => {
+    const run = randomUUID().slice(0, 8);
+    const prefix = buses.prefix();
+    const proxy = await startStallingProxy(natsUrl ?? '');
+    try {
+      const worker = await buses.open({ prefix, url: proxy.url });
+      const gateway = await buses.open({ prefix });
+      const owner = `gateway-${run}`;
+      const parts = new Recorder<{ requestId: string; part: ReplyPart }>();
+      gateway.onReplies(owner, async (requestId, part) => {
+        parts.push({ requestId, part });
+      });
+      const handled = new Recorder<string>();
+      worker.work(
+        async (event) => {
+          await worker.publishReply(event.id, owner, {
+            type: 'reply-end',
+            text: `done ${event.id}`,
+            meta: {},
+          });
+          handled.push(event.id);
+        },
+        { concurrency: 1 },
+      );
+      const before = testEvent(run, 'before', 'c1');
+      expect(await gateway.enqueue(before)).toEqual({ status: 'accepted' });
+      await handled.until((items) => items.includes(before.id), 'the event before the cut');
+      // Cut once its ack is through (an ack lost in the cut would only mean one more delivery later).
+      await untilDeliveredUnacked(prefix, 0);
+
+      proxy.cut();
+      const after = testEvent(run, 'after', 'c1');
+      expect(await gateway.enqueue(after)).toEqual({ status: 'accepted' });
+      await handled.until((items) => items.includes(after.id), 'the event after the cut', 30_000);
+      await parts.until((items) => items.length === 2, 'both replies at the gateway');
+      expect(parts.items.map((item) => item.requestId)).toEqual([before.id, after.id]);
+      expect(handled.items).toEqual([before.id, after.id]);
+    } finally {
+      await buses.cleanup();
+      await proxy.close();
+    }
+  }, 60_000);
+});

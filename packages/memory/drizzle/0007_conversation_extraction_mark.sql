@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "extracted_through_message_id" bigint DEFAULT 0 NOT NULL;

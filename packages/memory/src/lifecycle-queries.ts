@@ -1,0 +1,327 @@
+import {
+  type ConversationRef,
+  cleanText,
+  cleanValue,
+  conversationKey,
+  type InboundEvent,
+  type SentMessage,
+  SwitchboardError,
+} from '@switchboard/core';
+import { type SQL, sql } from 'drizzle-orm';
+import type { MemoryDatabase } from './drizzle-store';
+import {
+  CONVERSATION_COLUMNS_AS_C,
+  conversationFromRaw,
+  eventFromRaw,
+  rows,
+  sentFromRaw,
+  taskColumns,
+  taskFromRaw,
+} from './raw-rows';
+import type {
+  ClaimResult,
+  ConversationRecord,
+  InboxEntry,
+  InboxResult,
+  Lease,
+  RecoverableTask,
+  TaskClaim,
+  TaskEnd,
+  TaskRecord,
+} from './records';
+import type { RecordedForOthersQuery } from './store';
+
+const OPEN = sql.raw(`('queued', 'running', 'waiting')`);
+const ENDED = sql.raw(`('succeeded', 'failed', 'cancelled')`);
+
+/** `now()` plus the lease's duration, on the database's clock. */
+const until = (lease: Lease): SQL =>
+  sql`now() + ${Math.max(0, Math.round(lease.ms))}::int * interval '1 millisecond'`;
+
+/** A value as a `jsonb` parameter, NUL characters removed (Postgres refuses them). */
+const jsonb = (value: unknown): SQL =>
+  value === undefined ? sql`null` : sql`${JSON.stringify(cleanValue(value))}::jsonb`;
+
+/** Upsert the conversation row (touching `updated_at`), as a CTE body. */
+const upsertConversation = (ref: ConversationRef): SQL => sql`
+  insert into conversations (key, platform, account, channel, thread, direct)
+  values (${conversationKey(ref)}, ${ref.platform}, ${ref.account}, ${ref.channel}, ${ref.thread ?? null}, ${ref.direct})
+  on conflict (key) do update set updated_at = now()
+  returning *`;
+
+/**
+ * The durable task lifecycle (DESIGN.md §5b, ADR 0030/0031): the inbox, claims with leases, endings that
+ * store the final reply with the task, lease renewal and recovery, and the outbox's delivery marks. Each
+ * method is one statement (one round trip; a write is one commit).
+ */
+export class LifecycleQueries {
+  constructor(private readonly db: MemoryDatabase) {}
+
+  async recordInbound(entry: InboxEntry): Promise<InboxResult> {
+    const { event, lease } = entry;
+    const key = conversationKey(event.conversation);
+    const attempts = entry.status === 'running' ? 1 : 0;
+    const [row] = await rows(
+      this.db,
+      sql`with conversation as (${upsertConversation(event.conversation)}),
+      inbound as (
+        insert into inbound_events (id, task_id, event)
+        values (${event.id}, ${entry.taskId}, ${jsonb(event)})
+        on conflict (id) do nothing
+        returning id
+      ),
+      created as (
+        insert into tasks (id, event_id, conversation_key, author_id, command, status, attempts, lease_owner, lease_expires_at)
+        select ${entry.taskId}::text, ${event.id}::text, ${key}::text, ${entry.authorId}::text, ${entry.command}::text,
+          ${entry.status}::text, ${attempts}::int, ${lease.owner}::text, ${until(lease)}
+        from inbound
+        returning id
+      )
+      select (select count(*) from created)::int as created, (select count(*) from conversation)::int as touched,
+        i.delivered_at as i_delivered_at, ${taskColumns('t')}
+      from (select 1) as one
+      left join inbound_events i on i.id = ${event.id}
+      left join tasks t on t.id = i.task_id`,
+    );
+    if (row && Number(row['created']) === 1) return { status: 'recorded', taskId: entry.taskId };
+    if (!row || row['t_id'] === null || row['t_id'] === undefined) {
+      throw new SwitchboardError(
+        'task_not_found',
+        `Event ${event.id} was seen before, but the task it started is gone.`,
+      );
+    }
+    return {
+      status: 'duplicate',
+      task: taskFromRaw(row, 't_'),
+      delivered: row['i_delivered_at'] !== null && row['i_delivered_at'] !== undefined,
+    };
+  }
+
+  async forgetInbound(eventId: string): Promise<void> {
+    await rows(
+      this.db,
+      sql`with forgotten as (delete from inbound_events where id = ${eventId} returning task_id)
+      delete from tasks where id in (select task_id from forgotten) and status in ${OPEN}`,
+    );
+  }
+
+  async claimTask(claim: TaskClaim): Promise<ClaimResult> {
+    const { lease } = claim;
+    const key = conversationKey(claim.conversation);
+    const [row] = await rows(
+      this.db,
+      sql`with conversation as (${upsertConversation(claim.conversation)}),
+      inbound as (
+        insert into inbound_events (id, task_id) values (${claim.eventId}, ${claim.id})
+        on conflict (id) do nothing
+        returning id
+      ),
+      claimed as (
+        insert into tasks (id, event_id, conversation_key, author_id, command, status, attempts, lease_owner, lease_expires_at)
+        values (${claim.id}, ${claim.eventId}, ${key}, ${claim.authorId}, ${claim.command}, 'running', 1,
+          ${lease.owner}, ${until(lease)})
+        on conflict (event_id) do update set status = 'running', attempts = tasks.attempts + 1,
+          lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at
+        where tasks.status = 'queued'
+          or (tasks.status in ('running', 'waiting')
+            and (${claim.redelivered} or tasks.lease_expires_at < now()))
+        returning *
+      )
+      select ${CONVERSATION_COLUMNS_AS_C}, ${taskColumns('t')}, ${taskColumns('e')},
+        (select count(*) from inbound)::int as recorded
+      from conversation c
+      left join claimed t on true
+      left join tasks e on e.event_id = ${claim.eventId}`,
+    );
+    if (!row) throw new SwitchboardError('database_error', 'The database did not return the claimed task.');
+    if (row['t_id'] !== null && row['t_id'] !== undefined) {
+      return { status: 'claimed', task: taskFromRaw(row, 't_'), conversation: conversationFromRaw(row) };
+    }
+    if (row['e_id'] === null || row['e_id'] === undefined) {
+      throw new SwitchboardError(
+        'task_not_found',
+        `Event ${claim.eventId} was seen before, but the task it started is gone.`,
+      );
+    }
+    return { status: 'duplicate', task: taskFromRaw(row, 'e_') };
+  }
+
+  async loadTask(
+    taskId: string,
+    ref: ConversationRef,
+  ): Promise<{ task: TaskRecord; conversation: ConversationRecord } | undefined> {
+    const [row] = await rows(
+      this.db,
+      sql`select ${CONVERSATION_COLUMNS_AS_C}, ${taskColumns('t')}
+      from tasks t join conversations c on c.key = ${conversationKey(ref)}
+      where t.id = ${taskId}`,
+    );
+    return row && { task: taskFromRaw(row, 't_'), conversation: conversationFromRaw(row) };
+  }
+
+  async finishTask(taskId: string, end: TaskEnd): Promise<boolean> {
+    const patch = end.patch ?? {};
+    const error =
+      end.reply.type === 'error' ? { code: end.reply.code, message: end.reply.message } : undefined;
+    const assignments: SQL[] = [
+      sql`status = ${end.status}`,
+      sql`reply = ${jsonb(end.reply)}`,
+      sql`finished_at = now()`,
+    ];
+    const set = (column: string, value: unknown, cast: string) => {
+      if (value !== undefined) assignments.push(sql`${sql.raw(column)} = ${value}::${sql.raw(cast)}`);
+    };
+    set('model', patch.model, 'text');
+    set('route_reason', patch.routeReason, 'text');
+    set('input_tokens', patch.inputTokens, 'int');
+    set('output_tokens', patch.outputTokens, 'int');
+    set('cost_usd', patch.costUsd, 'numeric');
+    set('time_to_first_token_ms', patch.timeToFirstTokenMs, 'int');
+    set('duration_ms', patch.durationMs, 'int');
+    set('finish_reason', patch.finishReason, 'text');
+    set('error_code', patch.errorCode ?? error?.code, 'text');
+    const message = patch.errorMessage ?? error?.message;
+    set('error_message', message === undefined ? undefined : cleanText(message), 'text');
+    if (!end.owesDelivery) assignments.push(sql`lease_owner = null, lease_expires_at = null`);
+    const ctes: SQL[] = [
+      sql`ended as (
+        update tasks set ${sql.join(assignments, sql`, `)}
+        where id = ${taskId} and status in ${OPEN}
+        returning id
+      )`,
+    ];
+    const turns = end.messages ?? [];
+    if (turns.length > 0) {
+      const values = turns.map(
+        (turn) =>
+          sql`(${turn.conversationKey}::text, ${turn.role}::text, ${cleanText(turn.content)}::text, ${turn.taskId ?? null}::text, ${turn.authorId ?? null}::text)`,
+      );
+      ctes.push(sql`remembered as (
+        insert into messages (conversation_key, role, content, task_id, author_id)
+        select v.conversation_key, v.role, v.content, v.task_id, v.author_id
+        from (values ${sql.join(values, sql`, `)}) as v(conversation_key, role, content, task_id, author_id)
+        where exists (select 1 from ended)
+      )`);
+    }
+    const events = end.events ?? [];
+    if (events.length > 0) {
+      const values = events.map((event) => sql`(${event.type}::text, ${jsonb(event.data ?? null)})`);
+      ctes.push(sql`noted as (
+        insert into task_events (task_id, type, data)
+        select ${taskId}::text, v.type, v.data
+        from (values ${sql.join(values, sql`, `)}) as v(type, data)
+        where exists (select 1 from ended)
+      )`);
+    }
+    const [row] = await rows(
+      this.db,
+      sql`with ${sql.join(ctes, sql`, `)} select (select count(*) from ended)::int as ended`,
+    );
+    return Number(row?.['ended'] ?? 0) === 1;
+  }
+
+  async renewLeases(lease: Lease): Promise<number> {
+    const renewed = await rows(
+      this.db,
+      sql`update tasks set lease_expires_at = ${until(lease)} where lease_owner = ${lease.owner} returning id`,
+    );
+    return renewed.length;
+  }
+
+  async leaseOwners(): Promise<string[]> {
+    const found = await rows(
+      this.db,
+      sql`select distinct lease_owner from tasks where lease_owner is not null`,
+    );
+    return found.map((row) => String(row['lease_owner']));
+  }
+
+  async recoverableTasks(
+    me: string,
+    deadOwners: readonly string[],
+    limit: number,
+  ): Promise<RecoverableTask[]> {
+    const dead =
+      deadOwners.length === 0
+        ? sql`false`
+        : sql`t.lease_owner in (${sql.join(
+            deadOwners.map((owner) => sql`${owner}`),
+            sql`, `,
+          )})`;
+    const found = await rows(
+      this.db,
+      sql`select ${taskColumns('t')}, i.event as i_event, i.sent as i_sent
+      from tasks t left join inbound_events i on i.id = t.event_id
+      where t.lease_owner is not null and t.lease_owner <> ${me}
+        and (t.lease_expires_at < now() or ${dead})
+      order by t.created_at, t.sequence
+      limit ${Math.max(1, Math.floor(limit))}`,
+    );
+    return found.map((row) => ({
+      task: taskFromRaw(row, 't_'),
+      event: eventFromRaw(row['i_event']),
+      sent: sentFromRaw(row['i_sent']),
+    }));
+  }
+
+  async handBackTask(taskId: string, owner: string): Promise<boolean> {
+    const handed = await rows(
+      this.db,
+      sql`update tasks set status = 'queued', lease_owner = null, lease_expires_at = null
+      where id = ${taskId} and lease_owner = ${owner} and status = 'running'
+      returning id`,
+    );
+    return handed.length === 1;
+  }
+
+  async adoptTask(taskId: string, previousOwner: string, lease: Lease, requeue: boolean): Promise<boolean> {
+    const adopted = await rows(
+      this.db,
+      sql`update tasks set lease_owner = ${lease.owner}, lease_expires_at = ${until(lease)},
+        status = case when ${requeue} and status in ${OPEN} then 'queued' else status end
+      where id = ${taskId} and lease_owner = ${previousOwner}
+      returning id`,
+    );
+    return adopted.length === 1;
+  }
+
+  async recordSent(eventId: string, sent: readonly SentMessage[]): Promise<void> {
+    await rows(this.db, sql`update inbound_events set sent = ${jsonb(sent)} where id = ${eventId}`);
+  }
+
+  async markDelivered(eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    const ids = sql.join(
+      eventIds.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    await rows(
+      this.db,
+      sql`with delivered as (
+        update inbound_events set delivered_at = now() where id in (${ids}) and delivered_at is null returning id
+      )
+      update tasks set lease_owner = null, lease_expires_at = null
+      where event_id in (${ids}) and status in ${ENDED}`,
+    );
+  }
+
+  async recordedForOthers(query: RecordedForOthersQuery): Promise<string[]> {
+    const found = await rows(
+      this.db,
+      sql`select distinct m.value ->> 'id' as id
+      from tasks t
+      join inbound_events i on i.id = t.event_id
+      cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(i.sent) = 'array' then i.sent else '[]'::jsonb end
+      ) as m(value)
+      where t.conversation_key = ${query.conversationKey} and t.created_at >= ${query.since.toISOString()}::timestamptz
+        and t.event_id <> ${query.eventId} and m.value ->> 'id' is not null`,
+    );
+    return found.map((row) => String(row['id']));
+  }
+
+  async inboundEvent(eventId: string): Promise<InboundEvent | undefined> {
+    const [row] = await rows(this.db, sql`select event from inbound_events where id = ${eventId}`);
+    return row && eventFromRaw(row['event']);
+  }
+}

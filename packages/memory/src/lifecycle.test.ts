@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { conversationKey, type InboundEvent } from '@switchboard/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_MEMORY } from './connect-pglite';
+import { openStore } from './open';
+import type { Store } from './store';
+import { createTestDatabase } from './testing';
+
+const drivers: { name: string; open(): Promise<{ store: Store; drop(): Promise<void> }> }[] = [
+  {
+    name: 'PGlite',
+    open: async () => ({ store: await openStore({ dataDir: IN_MEMORY }), drop: async () => {} }),
+  },
+];
+if (process.env['DATABASE_URL']) {
+  drivers.push({
+    name: 'Postgres',
+    open: async () => {
+      const database = await createTestDatabase();
+      return {
+        store: await openStore({ dataDir: IN_MEMORY, databaseUrl: database.url }),
+        drop: () => database.drop(),
+      };
+    },
+  });
+}
+
+function newEvent(text = 'hello'): InboundEvent {
+  const channel = `chat-${randomUUID()}`;
+  return {
+    id: `telegram:${randomUUID()}`,
+    kind: 'message',
+    conversation: { platform: 'telegram', account: 'bot', channel, direct: true },
+    author: { platformUserId: '1', displayName: 'One' },
+    text,
+    reply: { platform: 'telegram', data: { chatId: channel } },
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+const ME = { owner: 'host:1:me', ms: 30_000 };
+const DEAD = { owner: 'host:2:dead', ms: 30_000 };
+
+describe.each(drivers)('the task lifecycle on $name', (driver) => {
+  let store: Store;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, drop } = await driver.open());
+  });
+  afterAll(async () => {
+    await store.close();
+    await drop();
+  });
+
+  it('records an inbound event with its task once, and answers a redelivery with that task', async () => {
+    const event = newEvent('with a NUL \u0000 inside');
+    const entry = { event, taskId: randomUUID(), authorId: 'telegram:1', command: 'ask', lease: ME };
+    const first = await store.recordInbound({ ...entry, status: 'running' });
+    expect(first).toEqual({ status: 'recorded', taskId: entry.taskId });
+    const again = await store.recordInbound({ ...entry, taskId: randomUUID(), status: 'running' });
+    expect(again).toMatchObject({ status: 'duplicate', delivered: false, task: { id: entry.taskId } });
+    expect(await store.inboundEvent(event.id)).toMatchObject({ text: 'with a NUL  inside' });
+    const loaded = await store.loadTask(entry.taskId, event.conversation);
+    expect(loaded?.task).toMatchObject({ status: 'running', attempts: 1, leaseOwner: ME.owner });
+    expect(loaded?.conversation.key).toBe(conversationKey(event.conversation));
+  });
+
+  it('tells which platform messages another request of the conversation recorded (ADR 0049)', async () => {
+    const first = newEvent('first');
+    const second: InboundEvent = { ...newEvent('second'), conversation: first.conversation };
+    const elsewhere = newEvent('another conversation');
+    for (const event of [first, second, elsewhere])
+      await store.recordInbound({
+        event,
+        taskId: randomUUID(),
+        authorId: 'telegram:1',
+        command: 'ask',
+        status: 'running',
+        lease: DEAD,
+      });
+    await store.recordSent(first.id, [{ platform: 'telegram', id: '10', address: first.reply }]);
+    await store.recordSent(elsewhere.id, [{ platform: 'telegram', id: '12', address: elsewhere.reply }]);
+    const query = {
+      conversationKey: conversationKey(first.conversation),
+      since: new Date(Date.now() - 60_000),
+    };
+    expect(await store.recordedForOthers({ ...query, eventId: second.id })).toEqual(['10']);
+    expect(await store.recordedForOthers({ ...query, eventId: first.id })).toEqual([]);
+    expect(
+      await store.recordedForOthers({ ...query, eventId: second.id, since: new Date(Date.now() + 60_000) }),
+    ).toEqual([]);
+  });
+
+  it('claims a queued task, refuses a running one whose lease holds, and takes one whose lease expired', async () => {
+    const event = newEvent();
+    const taskId = randomUUID();
+    await store.recordInbound({
+      event,
+      taskId,
+      authorId: 'a',
+      command: 'ask',
+      status: 'queued',
+      lease: DEAD,
+    });
+    const claim = {
+      id: randomUUID(),
+      eventId: event.id,
+      conversation: event.conversation,
+      authorId: 'a',
+      command: 'ask',
+      lease: ME,
+      redelivered: false,
+    };
+    const claimed = await store.claimTask(claim);
+    expect(claimed).toMatchObject({
+      status: 'claimed',
+      task: { id: taskId, status: 'running', attempts: 1 },
+    });
+    expect(await store.claimTask({ ...claim, lease: DEAD })).toMatchObject({ status: 'duplicate' });
+    await store.claimTask({ ...claim, lease: { owner: ME.owner, ms: 0 }, redelivered: true });
+    const taken = await store.claimTask({ ...claim, lease: DEAD });
+    expect(taken).toMatchObject({ status: 'claimed', task: { attempts: 3, leaseOwner: DEAD.owner } });
+  });
+
+  it('creates the task when no inbox recorded it', async () => {
+    const event = newEvent();
+    const claim = {
+      id: randomUUID(),
+      eventId: event.id,
+      conversation: event.conversation,
+      authorId: 'a',
+      command: 'ask',
+      lease: ME,
+      redelivered: false,
+    };
+    expect(await store.claimTask(claim)).toMatchObject({ status: 'claimed', task: { id: claim.id } });
+    expect(await store.claimTask({ ...claim, id: randomUUID() })).toMatchObject({
+      status: 'duplicate',
+      task: { id: claim.id },
+    });
+  });
+
+  it('ends a task with its reply, turns and events in one statement, once', async () => {
+    const event = newEvent();
+    const taskId = randomUUID();
+    await store.recordInbound({ event, taskId, authorId: 'a', command: 'ask', status: 'running', lease: ME });
+    const key = conversationKey(event.conversation);
+    const reply = { type: 'reply-end' as const, text: 'answer \u0000 here', meta: { taskId } };
+    const ended = await store.finishTask(taskId, {
+      status: 'succeeded',
+      reply,
+      patch: { model: 'openai:gpt', routeReason: 'default', inputTokens: 3, outputTokens: 4, costUsd: 0.5 },
+      messages: [
+        { conversationKey: key, role: 'user', content: 'q\u0000', taskId, authorId: 'a' },
+        {
+          conversationKey: key,
+          role: 'assistant',
+          content: 'answer \u0000 here',
+          taskId,
+          authorId: undefined,
+        },
+      ],
+      events: [{ type: 'route', data: { model: 'openai:gpt', note: 'x\u0000' } }],
+      owesDelivery: true,
+    });
+    expect(ended).toBe(true);
+    const task = await store.getTask(taskId);
+    expect(task).toMatchObject({
+      status: 'succeeded',
+      model: 'openai:gpt',
+      costUsd: 0.5,
+      leaseOwner: ME.owner,
+      reply: { type: 'reply-end', text: 'answer  here' },
+    });
+    expect((await store.recentMessages(key, 10)).map((message) => message.content)).toEqual([
+      'q',
+      'answer  here',
+    ]);
+    expect(await store.listTaskEvents(taskId)).toMatchObject([{ type: 'route', data: { note: 'x' } }]);
+    const error = { type: 'error' as const, code: 'x', message: 'y' };
+    expect(await store.finishTask(taskId, { status: 'failed', reply: error, owesDelivery: false })).toBe(
+      false,
+    );
+    await store.markDelivered([event.id]);
+    expect((await store.getTask(taskId))?.leaseOwner).toBeUndefined();
+    expect(
+      await store.recordInbound({
+        event,
+        taskId,
+        authorId: 'a',
+        command: 'ask',
+        status: 'running',
+        lease: ME,
+      }),
+    ).toMatchObject({ status: 'duplicate', delivered: true });
+  });
+
+  it('finds the tasks of a dead process, lets one process adopt each, and renews leases', async () => {
+    const event = newEvent();
+    const taskId = randomUUID();
+    await store.recordInbound({
+      event,
+      taskId,
+      authorId: 'a',
+      command: 'ask',
+      status: 'running',
+      lease: DEAD,
+    });
+    const sent = [{ platform: 'telegram' as const, id: '7', address: event.reply }];
+    await store.recordSent(event.id, sent);
+    expect(await store.leaseOwners()).toContain(DEAD.owner);
+    expect((await store.recoverableTasks(ME.owner, [], 100)).map((found) => found.task.id)).not.toContain(
+      taskId,
+    );
+    const found = (await store.recoverableTasks(ME.owner, [DEAD.owner], 100)).find(
+      (candidate) => candidate.task.id === taskId,
+    );
+    expect(found).toMatchObject({ event: { id: event.id }, sent });
+    expect(await store.adoptTask(taskId, DEAD.owner, ME, true)).toBe(true);
+    expect(await store.adoptTask(taskId, DEAD.owner, ME, true)).toBe(false);
+    expect(await store.getTask(taskId)).toMatchObject({ status: 'queued', leaseOwner: ME.owner });
+    expect(await store.renewLeases(ME)).toBeGreaterThanOrEqual(1);
+    await store.forgetInbound(event.id);
+    expect(await store.getTask(taskId)).toBeUndefined();
+  });
+
+  it('hands a running task back to the queue only from the worker that runs it, releasing its lease', async () => {
+    const event = newEvent();
+    const taskId = randomUUID();
+    await store.recordInbound({ event, taskId, authorId: 'a', command: 'ask', status: 'running', lease: ME });
+    expect(await store.handBackTask(taskId, DEAD.owner)).toBe(false);
+    expect(await store.handBackTask(taskId, ME.owner)).toBe(true);
+    expect(await store.getTask(taskId)).toMatchObject({ status: 'queued', leaseOwner: undefined });
+    expect(await store.handBackTask(taskId, ME.owner)).toBe(false);
+    expect(
+      (await store.recoverableTasks(ME.owner, [ME.owner], 100)).map((found) => found.task.id),
+    ).not.toContain(taskId);
+    const claimed = await store.claimTask({
+      id: randomUUID(),
+      eventId: event.id,
+      conversation: event.conversation,
+      authorId: 'a',
+      command: 'ask',
+      lease: DEAD,
+      redelivered: false,
+    });
+    expect(claimed).toMatchObject({
+      status: 'claimed',
+      task: { id: taskId, leaseOwner: DEAD.owner, attempts: 2 },
+    });
+  });
+});
