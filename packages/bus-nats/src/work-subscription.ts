@@ -9,8 +9,12 @@ import { type GiveUp, type ResolvedNatsBusOptions, redeliveryDelay } from './opt
 import { Parking } from './parking';
 import type { ReleaseLedger } from './releases';
 
-/** How long one pull request waits at the server for an event. */
-const PULL_EXPIRES_MS = 30_000;
+/**
+ * How long one pull request waits at the server for an event. The server sends a heartbeat every
+ * half of it; two missed heartbeats end the pull, so a pull request lost with a dropped connection
+ * is replaced within about this long (at 30 s a reconnected worker sat idle for up to a minute).
+ */
+const PULL_EXPIRES_MS = 5000;
 /** The pause before an event handed back because too many wait here comes again. */
 const PARKING_FULL_DELAY_MS = 1000;
 
