@@ -4,6 +4,7 @@ import {
   type Bus,
   BusyError,
   type ChatAdapter,
+  deadlineSignal,
   describeError,
   describeErrorBriefly,
   type EventSink,
@@ -230,10 +231,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     async unrecorded(event, known, others) {
       const adapter = options.adapters.find((candidate) => candidate.platform === event.reply.platform);
       if (adapter?.unrecorded === undefined) return [];
+      const deadline = deadlineSignal(options.signal, UNRECORDED_TIMEOUT_MS);
       try {
         return await adapter.unrecorded(
           { to: event.reply, known, others, since: new Date(event.receivedAt) },
-          AbortSignal.any([options.signal, AbortSignal.timeout(UNRECORDED_TIMEOUT_MS)]),
+          deadline.signal,
         );
       } catch (error) {
         logger.warn(
@@ -241,6 +243,8 @@ export function createGateway(options: GatewayOptions): Gateway {
           'could not read the conversation back for messages a crash left unrecorded',
         );
         return [];
+      } finally {
+        deadline.dispose();
       }
     },
 

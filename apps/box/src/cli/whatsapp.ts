@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBrowserClient, printQr, SESSION_FOLDER, WebConnection } from '@switchboard/adapter-whatsapp';
-import { createLogger, loadConfig } from '@switchboard/core';
+import { createLogger, deadlineSignal, loadConfig } from '@switchboard/core';
 import { askRunningBox } from './running-box';
 
 const USAGE = `Usage: switchboard whatsapp link
@@ -63,7 +63,12 @@ export async function runWhatsApp(args: readonly string[]): Promise<number> {
       return 1;
     }
     if (status.state === 'retrying' && status.attempts > 0) console.log(status.reason);
-    await connection.ready(AbortSignal.any([stop.signal, AbortSignal.timeout(SCAN_TIMEOUT_MS)]));
+    const scan = deadlineSignal(stop.signal, SCAN_TIMEOUT_MS);
+    try {
+      await connection.ready(scan.signal);
+    } finally {
+      scan.dispose();
+    }
     const account = connection.client?.info?.wid.user;
     console.log(
       `Linked${account ? ` as +${account}` : ''}. The session is saved under ${join(config.dataDir, SESSION_FOLDER)}; start the box with \`switchboard start\`.`,

@@ -1,4 +1,10 @@
-import { describeError, type ModelProvider, type ModelRef, type ProviderCheck } from '@switchboard/core';
+import {
+  deadlineSignal,
+  describeError,
+  type ModelProvider,
+  type ModelRef,
+  type ProviderCheck,
+} from '@switchboard/core';
 
 /** Where one model stands, as the banner, `/healthz` and `switchboard doctor` show it. */
 export interface ModelReport {
@@ -52,13 +58,14 @@ export class ModelStates {
     if (this.#inFlight.has(provider) || this.#closing.signal.aborted) return;
     this.#inFlight.add(provider);
     const timeoutMs = provider.locality === 'local' ? 120_000 : CHECK_TIMEOUT_MS;
-    const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(timeoutMs)]);
+    const deadline = deadlineSignal(this.#closing.signal, timeoutMs);
     const settle = (check: ProviderCheck) => {
+      deadline.dispose();
       this.#inFlight.delete(provider);
       this.#checks.set(provider, { check, at: Date.now() });
     };
     provider
-      .check(signal)
+      .check(deadline.signal)
       .then(settle, (error: unknown) => settle({ ok: false, detail: describeError(error) }));
   }
 

@@ -1,4 +1,4 @@
-import { PlatformError } from '@switchboard/core';
+import { deadlineSignal, PlatformError } from '@switchboard/core';
 import { graphFailure } from './errors';
 
 /** The longest one Graph call may take before it counts as a network failure. */
@@ -125,37 +125,41 @@ export class GraphClient {
     payload: unknown,
     signal?: AbortSignal,
   ): Promise<unknown> {
-    const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
-    const url = `${this.#options.graphUrl}/${encodeURIComponent(this.#options.phoneNumberId)}${path}`;
-    let response: Response;
+    const deadline = deadlineSignal(signal ?? new AbortController().signal, CALL_TIMEOUT_MS);
     try {
-      response = await fetch(url, {
-        method: verb,
-        headers: {
-          authorization: `Bearer ${this.#options.token}`,
-          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-      });
-    } catch (error) {
-      signal?.throwIfAborted();
-      throw new PlatformError({
-        code: 'whatsapp_unreachable',
-        method,
-        retryable: true,
-        message: `The WhatsApp Graph API at ${new URL(this.#options.graphUrl).host} cannot be reached (${error instanceof Error ? error.message : String(error)}).`,
-        cause: error,
-      });
+      const url = `${this.#options.graphUrl}/${encodeURIComponent(this.#options.phoneNumberId)}${path}`;
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: verb,
+          headers: {
+            authorization: `Bearer ${this.#options.token}`,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+          signal: deadline.signal,
+        });
+      } catch (error) {
+        signal?.throwIfAborted();
+        throw new PlatformError({
+          code: 'whatsapp_unreachable',
+          method,
+          retryable: true,
+          message: `The WhatsApp Graph API at ${new URL(this.#options.graphUrl).host} cannot be reached (${error instanceof Error ? error.message : String(error)}).`,
+          cause: error,
+        });
+      }
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = text === '' ? {} : JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      if (!response.ok) throw graphFailure(method, response.status, body);
+      return body ?? {};
+    } finally {
+      deadline.dispose();
     }
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text === '' ? {} : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (!response.ok) throw graphFailure(method, response.status, body);
-    return body ?? {};
   }
 }
