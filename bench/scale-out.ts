@@ -17,6 +17,7 @@ import { prepareLauncher } from './chaos/box-launcher';
 import { BoxProcess } from './chaos/box-process';
 import { freePort } from './chaos/free-port';
 import { busHop } from './scale-out/bus-hop';
+import { type CpuPerCommand, cpuPerCommand, cpuSnapshot } from './scale-out/cpu';
 import { runLoad, type Throughput } from './scale-out/throughput';
 
 const { values } = parseArgs({
@@ -47,7 +48,13 @@ const launcher = values.profile
   : bundle;
 const folder = await mkdtemp(join(tmpdir(), 'switchboard-scale-out-'));
 
-async function setup(name: string, workers: number): Promise<Throughput> {
+/** One setup's load run: its throughput and where the CPU went. */
+interface SetupResult {
+  readonly throughput: Throughput;
+  readonly cpu: CpuPerCommand;
+}
+
+async function setup(name: string, workers: number): Promise<SetupResult> {
   const database = await createTestDatabase(databaseUrl);
   const prefix = `bench_${name}_${Date.now().toString(36)}`;
   const common: Record<string, string> = {
@@ -81,14 +88,22 @@ async function setup(name: string, workers: number): Promise<Throughput> {
     const url = workers === 0 ? await spawnBox('all', {}) : await spawnBox('gateway', nats);
     for (let index = 0; index < workers; index++) await spawnBox('worker', nats);
     await runLoad(url, token, { total: Math.min(200, requests), concurrency, conversations: 200 });
-    return await runLoad(url, token, { total: requests, concurrency, conversations: 200 });
+    const [gatewayProcess, ...workerProcesses] = processes;
+    const pids = () => ({
+      gateway: gatewayProcess?.pid ?? 0,
+      workers: workerProcesses.map((box) => box.pid ?? 0),
+    });
+    const before = await cpuSnapshot(pids().gateway, pids().workers);
+    const throughput = await runLoad(url, token, { total: requests, concurrency, conversations: 200 });
+    const after = await cpuSnapshot(pids().gateway, pids().workers);
+    return { throughput, cpu: cpuPerCommand(before, after, requests) };
   } finally {
     for (const box of processes.reverse()) await box.stop();
     await database.drop();
   }
 }
 
-const rows: [string, Throughput][] = [];
+const rows: [string, SetupResult][] = [];
 if (chosen.has('one')) rows.push(['one process, in-memory bus', await setup('one', 0)]);
 if (chosen.has('w1')) rows.push(['gateway + 1 worker, NATS', await setup('w1', 1)]);
 if (chosen.has('w2')) rows.push(['gateway + 2 workers, NATS', await setup('w2', 2)]);
@@ -100,9 +115,22 @@ console.log(
 );
 console.log('| setup | commands/s | p50 ms | p99 ms | failed |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const [name, row] of rows) {
+for (const [name, { throughput: row }] of rows) {
   console.log(
     `| ${name} | ${row.perSecond.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.failed} |`,
+  );
+}
+console.log(
+  '\nCPU per command (ms), by process; a gateway core sustains 1000 / "gateway" commands/s on its own:',
+);
+console.log(
+  '| setup | gateway | workers | Postgres | NATS | bench client + fake model | gateway ceiling/s |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, { cpu }] of rows) {
+  const ceiling = cpu.gateway > 0 ? (1000 / cpu.gateway).toFixed(0) : '–';
+  console.log(
+    `| ${name} | ${cpu.gateway.toFixed(2)} | ${cpu.workers.toFixed(2)} | ${cpu.postgres.toFixed(2)} | ${cpu.nats.toFixed(2)} | ${cpu.bench.toFixed(2)} | ${ceiling} |`,
   );
 }
 console.log(`\nbus hop (enqueue → handler), ${hops} events one at a time:`);

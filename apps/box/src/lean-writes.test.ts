@@ -3,7 +3,8 @@
  * methods, wrapped): at most 4 SQL round trips and 2 commits from the web API's request to its final
  * part — the inbox record, the claim's read, the question's context (person, whether memories exist,
  * summary and newest turns in one statement), and the statement that ends the task with its reply and
- * turns. ADR 0030 explains the budget; recall adds its query only when the person keeps memories.
+ * turns. ADR 0030 explains the budget; recall adds its query only when the person keeps memories. On
+ * Postgres each of them is a named prepared statement (ADR 0050).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { createWebAdapter, readParts } from '@switchboard/adapter-web';
@@ -40,6 +41,8 @@ const ACCESS: Config['access'] = {
 interface Count {
   statements: string[];
   commits: number;
+  /** Statements sent as named prepared statements (`pg` only: parsed once per connection, ADR 0050). */
+  named: number;
 }
 
 const WRITE = /^\s*(insert|update|delete|with\b[\s\S]*\b(insert|update|delete)\b)/i;
@@ -54,6 +57,7 @@ function wrap<T extends object>(prototype: T, method: keyof T & string, counter:
     if (count !== undefined) {
       count.statements.push(text.replace(/\s+/g, ' ').slice(0, 80));
       if (/^\s*commit/i.test(text) || WRITE.test(text)) count.commits += 1;
+      if (typeof (first as { name?: unknown } | null)?.name === 'string') count.named += 1;
     }
     return original.apply(this, args);
   };
@@ -146,7 +150,7 @@ describe.each(drivers)('one normal question on $name', (driver) => {
     };
     try {
       await ask('a first question, so the conversation exists');
-      count = { statements: [], commits: 0 };
+      count = { statements: [], commits: 0, named: 0 };
       const parts = await ask('what is a lean write path?');
       await delivery.settled();
       const counted = count;
@@ -156,6 +160,7 @@ describe.each(drivers)('one normal question on $name', (driver) => {
       expect(counted.commits).toBeGreaterThanOrEqual(2);
       expect(counted.statements.length, counted.statements.join('\n')).toBeLessThanOrEqual(4);
       expect(counted.commits, counted.statements.join('\n')).toBeLessThanOrEqual(2);
+      if (driver.name === 'Postgres') expect(counted.named).toBe(counted.statements.length);
       const [task] = await store.listTasks('web:local:lean:-', 1, 'ask');
       expect(task).toMatchObject({ status: 'succeeded', reply: { type: 'reply-end' } });
     } finally {

@@ -1,5 +1,6 @@
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger, ReplyPart } from '@switchboard/core';
+import { AckBatch } from './ack-batch';
 import type { Lease, LeaseKeeper } from './leases';
 import type { BusNames } from './names';
 import type { ResolvedNatsBusOptions } from './options';
@@ -45,6 +46,7 @@ export class ReplySubscription {
   readonly #handle: ReplyHandler;
   readonly #requests = new Map<string, RequestQueue>();
   readonly #pumps = new Set<Promise<void>>();
+  readonly #acks = new AckBatch();
   #messages: ConsumerMessages | undefined;
   #active = true;
 
@@ -58,6 +60,7 @@ export class ReplySubscription {
   /** Stop taking parts; the part in the handler finishes and is acked, the queued ones stay stored. */
   stop(): void {
     this.#active = false;
+    this.#acks.flush();
     this.#messages?.stop();
     for (const queue of this.#requests.values()) {
       for (const held of queue.parts.splice(0)) held.lease.release();
@@ -67,6 +70,7 @@ export class ReplySubscription {
   /** Resolves once no handler call is running. */
   async settled(): Promise<void> {
     while (this.#pumps.size > 0) await Promise.allSettled([...this.#pumps]);
+    this.#acks.flush();
   }
 
   async #run(): Promise<void> {
@@ -127,7 +131,7 @@ export class ReplySubscription {
     }
     if (msg.seq <= queue.handledSeq || queue.parts.some((held) => held.msg.seq === msg.seq)) {
       // A repeat of a part already handled (its ack was lost) or still waiting here.
-      if (msg.seq <= queue.handledSeq) msg.ack();
+      if (msg.seq <= queue.handledSeq) this.#acks.add(msg);
       return;
     }
     const lease = this.#context.leases.hold(msg, () => {});
@@ -148,7 +152,7 @@ export class ReplySubscription {
           );
         }
         queue.handledSeq = Math.max(queue.handledSeq, held.msg.seq);
-        held.msg.ack();
+        this.#acks.add(held.msg);
         held.lease.release();
       }
       queue.pumping = false;

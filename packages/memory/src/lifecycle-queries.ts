@@ -39,8 +39,11 @@ const until = (lease: Lease): SQL =>
   sql`now() + ${Math.max(0, Math.round(lease.ms))}::int * interval '1 millisecond'`;
 
 /** A value as a `jsonb` parameter, NUL characters removed (Postgres refuses them). */
-const jsonb = (value: unknown): SQL =>
-  value === undefined ? sql`null` : sql`${JSON.stringify(cleanValue(value))}::jsonb`;
+const jsonb = (value: unknown): SQL => {
+  if (value === undefined) return sql`null`;
+  const json = JSON.stringify(value);
+  return sql`${json.includes('\\u0000') ? JSON.stringify(cleanValue(value)) : json}::jsonb`;
+};
 
 /** Upsert the conversation row (touching `updated_at`), as a CTE body. */
 const upsertConversation = (ref: ConversationRef): SQL => sql`
@@ -82,6 +85,7 @@ export class LifecycleQueries {
       from (select 1) as one
       left join inbound_events i on i.id = ${event.id}
       left join tasks t on t.id = i.task_id`,
+      { prepared: true },
     );
     if (row && Number(row['created']) === 1) return { status: 'recorded', taskId: entry.taskId };
     if (!row || row['t_id'] === null || row['t_id'] === undefined) {
@@ -132,6 +136,7 @@ export class LifecycleQueries {
       from conversation c
       left join claimed t on true
       left join tasks e on e.event_id = ${claim.eventId}`,
+      { prepared: true },
     );
     if (!row) throw new SwitchboardError('database_error', 'The database did not return the claimed task.');
     if (row['t_id'] !== null && row['t_id'] !== undefined) {
@@ -155,6 +160,7 @@ export class LifecycleQueries {
       sql`select ${CONVERSATION_COLUMNS_AS_C}, ${taskColumns('t')}
       from tasks t join conversations c on c.key = ${conversationKey(ref)}
       where t.id = ${taskId}`,
+      { prepared: true },
     );
     return row && { task: taskFromRaw(row, 't_'), conversation: conversationFromRaw(row) };
   }
@@ -163,59 +169,53 @@ export class LifecycleQueries {
     const patch = end.patch ?? {};
     const error =
       end.reply.type === 'error' ? { code: end.reply.code, message: end.reply.message } : undefined;
-    const assignments: SQL[] = [
-      sql`status = ${end.status}`,
-      sql`reply = ${jsonb(end.reply)}`,
-      sql`finished_at = now()`,
-    ];
-    const set = (column: string, value: unknown, cast: string) => {
-      if (value !== undefined) assignments.push(sql`${sql.raw(column)} = ${value}::${sql.raw(cast)}`);
-    };
-    set('model', patch.model, 'text');
-    set('route_reason', patch.routeReason, 'text');
-    set('input_tokens', patch.inputTokens, 'int');
-    set('output_tokens', patch.outputTokens, 'int');
-    set('cost_usd', patch.costUsd, 'numeric');
-    set('time_to_first_token_ms', patch.timeToFirstTokenMs, 'int');
-    set('duration_ms', patch.durationMs, 'int');
-    set('finish_reason', patch.finishReason, 'text');
-    set('error_code', patch.errorCode ?? error?.code, 'text');
     const message = patch.errorMessage ?? error?.message;
-    set('error_message', message === undefined ? undefined : cleanText(message), 'text');
-    if (!end.owesDelivery) assignments.push(sql`lease_owner = null, lease_expires_at = null`);
-    const ctes: SQL[] = [
-      sql`ended as (
-        update tasks set ${sql.join(assignments, sql`, `)}
-        where id = ${taskId} and status in ${OPEN}
-        returning id
-      )`,
-    ];
-    const turns = end.messages ?? [];
-    if (turns.length > 0) {
-      const values = turns.map(
-        (turn) =>
-          sql`(${turn.conversationKey}::text, ${turn.role}::text, ${cleanText(turn.content)}::text, ${turn.taskId ?? null}::text, ${turn.authorId ?? null}::text)`,
-      );
-      ctes.push(sql`remembered as (
-        insert into messages (conversation_key, role, content, task_id, author_id)
-        select v.conversation_key, v.role, v.content, v.task_id, v.author_id
-        from (values ${sql.join(values, sql`, `)}) as v(conversation_key, role, content, task_id, author_id)
-        where exists (select 1 from ended)
-      )`);
-    }
-    const events = end.events ?? [];
-    if (events.length > 0) {
-      const values = events.map((event) => sql`(${event.type}::text, ${jsonb(event.data ?? null)})`);
-      ctes.push(sql`noted as (
-        insert into task_events (task_id, type, data)
-        select ${taskId}::text, v.type, v.data
-        from (values ${sql.join(values, sql`, `)}) as v(type, data)
-        where exists (select 1 from ended)
-      )`);
-    }
+    const turns = (end.messages ?? []).map((turn) => ({
+      conversation_key: turn.conversationKey,
+      role: turn.role,
+      content: turn.content,
+      task_id: turn.taskId ?? null,
+      author_id: turn.authorId ?? null,
+    }));
+    const events = (end.events ?? []).map((event) => ({ type: event.type, data: event.data ?? null }));
     const [row] = await rows(
       this.db,
-      sql`with ${sql.join(ctes, sql`, `)} select (select count(*) from ended)::int as ended`,
+      sql`with ended as (
+        update tasks set status = ${end.status}::text, reply = ${jsonb(end.reply)}, finished_at = now(),
+          model = coalesce(${patch.model ?? null}::text, model),
+          route_reason = coalesce(${patch.routeReason ?? null}::text, route_reason),
+          input_tokens = coalesce(${patch.inputTokens ?? null}::int, input_tokens),
+          output_tokens = coalesce(${patch.outputTokens ?? null}::int, output_tokens),
+          cost_usd = coalesce(${patch.costUsd ?? null}::numeric, cost_usd),
+          time_to_first_token_ms = coalesce(${patch.timeToFirstTokenMs ?? null}::int, time_to_first_token_ms),
+          duration_ms = coalesce(${patch.durationMs ?? null}::int, duration_ms),
+          finish_reason = coalesce(${patch.finishReason ?? null}::text, finish_reason),
+          error_code = coalesce(${patch.errorCode ?? error?.code ?? null}::text, error_code),
+          error_message = coalesce(${message === undefined ? null : cleanText(message)}::text, error_message),
+          lease_owner = case when ${end.owesDelivery}::boolean then lease_owner end,
+          lease_expires_at = case when ${end.owesDelivery}::boolean then lease_expires_at end
+        where id = ${taskId}::text and status in ${OPEN}
+        returning id
+      ),
+      remembered as (
+        insert into messages (conversation_key, role, content, task_id, author_id)
+        select v.conversation_key, v.role, v.content, v.task_id, v.author_id
+        from rows from (jsonb_to_recordset(${jsonb(turns)})
+          as (conversation_key text, role text, content text, task_id text, author_id text))
+          with ordinality as v(conversation_key, role, content, task_id, author_id, position)
+        where exists (select 1 from ended)
+        order by v.position
+      ),
+      noted as (
+        insert into task_events (task_id, type, data)
+        select ${taskId}::text, v.type, v.data
+        from rows from (jsonb_to_recordset(${jsonb(events)}) as (type text, data jsonb))
+          with ordinality as v(type, data, position)
+        where exists (select 1 from ended)
+        order by v.position
+      )
+      select (select count(*) from ended)::int as ended`,
+      { prepared: true },
     );
     return Number(row?.['ended'] ?? 0) === 1;
   }

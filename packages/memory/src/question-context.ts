@@ -82,6 +82,7 @@ export async function questionContext(
         where conversation_key = ${query.conversationKey} order by id desc
         limit ${Math.max(0, Math.floor(query.historyLimit))}
       ) h) as history`,
+    { prepared: true },
   );
   return {
     personId: text(row?.['person_id']),

@@ -1,14 +1,35 @@
+import { createHash } from 'node:crypto';
 import type { FinishReason, InboundEvent, Platform, ReplyPart, SentMessage } from '@switchboard/core';
 import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MemoryDatabase } from './drizzle-store';
 import type { ConversationRecord, TaskRecord, TaskStatus } from './records';
 
 /** A row of a raw statement, as either driver returns it (snake_case columns). */
 export type RawRow = Readonly<Record<string, unknown>>;
 
+const dialect = new PgDialect();
+
+/** How {@link rows} runs a statement. */
+export interface RowsOptions {
+  /**
+   * Run it as a named prepared statement (ADR 0050): Postgres parses it once per connection and, after a
+   * few runs, plans it once. Only for statements whose text has one shape (or a few): every distinct
+   * text stays prepared on each pooled connection. PGlite runs it as usual.
+   */
+  readonly prepared?: boolean;
+}
+
 /** Run one raw statement (one round trip) and return its rows. */
-export async function rows(db: MemoryDatabase, query: SQL): Promise<RawRow[]> {
-  const result = (await db.execute(query)) as unknown as { rows: RawRow[] };
+export async function rows(db: MemoryDatabase, query: SQL, options: RowsOptions = {}): Promise<RawRow[]> {
+  if (options.prepared !== true) {
+    const result = (await db.execute(query)) as unknown as { rows: RawRow[] };
+    return result.rows;
+  }
+  const compiled = dialect.sqlToQuery(query);
+  const name = `sb_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 24)}`;
+  const prepared = db._.session.prepareQuery(compiled, undefined, name, false);
+  const result = (await prepared.execute()) as unknown as { rows: RawRow[] };
   return result.rows;
 }
 

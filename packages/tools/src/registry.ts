@@ -21,7 +21,7 @@ export function parametersOf(tool: AnyTool): Record<string, unknown> {
 export class ToolRegistry {
   readonly #tools = new Map<string, AnyTool>();
   /** Each tool's spec, made once: converting a schema to JSON Schema costs more than a whole request's queries. */
-  readonly #specs = new Map<string, ToolSpec>();
+  readonly #specs = new WeakMap<AnyTool, ToolSpec>();
 
   constructor(tools: readonly AnyTool[] = []) {
     for (const tool of tools) this.register(tool);
@@ -54,17 +54,16 @@ export class ToolRegistry {
   specs(names?: ReadonlySet<string>): ToolSpec[] {
     return this.list()
       .filter((tool) => names === undefined || names.has(tool.name))
-      .map((tool) => {
-        const made = this.#specs.get(tool.name);
-        if (made !== undefined) return made;
-        const spec: ToolSpec = {
-          name: tool.name,
-          description: tool.description,
-          parameters: parametersOf(tool),
-        };
-        this.#specs.set(tool.name, spec);
-        return spec;
-      });
+      .map((tool) => this.spec(tool));
+  }
+
+  /** One tool's spec as the model sees it, made once per tool (treat it as read-only). */
+  spec(tool: AnyTool): ToolSpec {
+    const made = this.#specs.get(tool);
+    if (made !== undefined) return made;
+    const spec: ToolSpec = { name: tool.name, description: tool.description, parameters: parametersOf(tool) };
+    this.#specs.set(tool, spec);
+    return spec;
   }
 
   /** Find the tool a call names and parse its arguments with the tool's schema. */

@@ -1,6 +1,6 @@
 import type { ToolSpec } from '@switchboard/core';
 import type { ToolPinStore } from '@switchboard/memory';
-import { parametersOf, type ToolRegistry } from '@switchboard/tools';
+import type { ToolRegistry } from '@switchboard/tools';
 
 /** A pinned definition as stored: the approved description and input schema. */
 function pinnedDefinition(
@@ -21,7 +21,7 @@ function pinnedDefinition(
 export async function offeredSpecs(registry: ToolRegistry, store: ToolPinStore): Promise<ToolSpec[]> {
   return Promise.all(
     registry.list().map(async (tool): Promise<ToolSpec> => {
-      const live = { name: tool.name, description: tool.description, parameters: parametersOf(tool) };
+      const live = registry.spec(tool);
       if (tool.external === undefined) return live;
       const pinned = pinnedDefinition((await store.toolPin(tool.name))?.definition);
       if (pinned === undefined) return live;
