@@ -4,6 +4,7 @@ import { reasonOf } from './connection';
 import { NatsBusError } from './errors';
 import { type BusNames, laneToken, messageId, redactServers } from './names';
 import type { ResolvedNatsBusOptions } from './options';
+import type { TurnBatch } from './turn-batch';
 
 /**
  * Publish `event` to its lane's subject with `Nats-Msg-Id` = `event.id` (hashed if it is no plain header value). JetStream answers
@@ -17,16 +18,19 @@ export async function publishEvent(
   names: BusNames,
   options: ResolvedNatsBusOptions,
   event: InboundEvent,
+  batch: TurnBatch,
 ): Promise<EnqueueResult> {
   const subject = names.inboundSubject(laneToken(orderingKey(event)));
   const payload = JSON.stringify(event);
   const deadline = Date.now() + options.requestTimeoutMs;
   for (let tries = 1; ; tries += 1) {
     try {
-      const ack = await js.publish(subject, payload, {
-        msgID: messageId(event.id),
-        timeout: Math.max(100, deadline - Date.now()),
-      });
+      const ack = await batch.run(() =>
+        js.publish(subject, payload, {
+          msgID: messageId(event.id),
+          timeout: Math.max(100, deadline - Date.now()),
+        }),
+      );
       return ack.duplicate && tries === 1 ? { status: 'duplicate' } : { status: 'accepted' };
     } catch (error) {
       if (isQueueFull(error)) return { status: 'busy', retryAfterMs: options.busyRetryAfterMs };

@@ -20,6 +20,7 @@ import {
   workersConsumerConfig,
 } from './setup';
 import { settleWithin, waitForReplies } from './shutdown';
+import { TurnBatch } from './turn-batch';
 import { type WorkContext, WorkSubscription } from './work-subscription';
 
 /**
@@ -64,6 +65,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   }
   const leases = new LeaseKeeper(nc, settings.ackWaitMs, logger);
   const publisher = new ReplyPublisher(js, names, settings, logger);
+  const eventBatch = new TurnBatch();
   const control = new ControlChannel(nc, names.controlSubject, logger);
   const workers = new Set<WorkSubscription>();
   const replies = new Map<string, ReplySubscription>();
@@ -75,7 +77,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   const bus: Bus = {
     async enqueue(event) {
       if (closing !== undefined) throw new BusClosedError();
-      return publishEvent(js, names, settings, event);
+      return publishEvent(js, names, settings, event, eventBatch);
     },
 
     work(handle, workOptions) {

@@ -5,6 +5,7 @@ import { reasonOf } from './connection';
 import { NatsBusError } from './errors';
 import { type BusNames, redactServers } from './names';
 import type { ResolvedNatsBusOptions } from './options';
+import { TurnBatch } from './turn-batch';
 
 /** How long a reply part may be retried (a reconnect, a leader election) before `publishReply` rejects. */
 const PUBLISH_DEADLINE_MS = 30_000;
@@ -27,6 +28,7 @@ export class ReplyPublisher {
   readonly #options: ResolvedNatsBusOptions;
   readonly #logger: Logger;
   readonly #tails = new Map<string, Promise<void>>();
+  readonly #batch = new TurnBatch();
 
   constructor(js: JetStreamClient, names: BusNames, options: ResolvedNatsBusOptions, logger: Logger) {
     this.#js = js;
@@ -60,10 +62,12 @@ export class ReplyPublisher {
     const deadline = Date.now() + PUBLISH_DEADLINE_MS;
     for (let tries = 1; ; tries += 1) {
       try {
-        await this.#js.publish(this.#names.repliesSubject(owner), payload, {
-          msgID,
-          timeout: this.#options.requestTimeoutMs,
-        });
+        await this.#batch.run(() =>
+          this.#js.publish(this.#names.repliesSubject(owner), payload, {
+            msgID,
+            timeout: this.#options.requestTimeoutMs,
+          }),
+        );
         return;
       } catch (error) {
         if (Date.now() >= deadline) {

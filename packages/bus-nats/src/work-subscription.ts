@@ -8,6 +8,7 @@ import type { BusNames } from './names';
 import { type GiveUp, type ResolvedNatsBusOptions, redeliveryDelay } from './options';
 import { Parking } from './parking';
 import type { ReleaseLedger } from './releases';
+import { TurnBatch } from './turn-batch';
 
 /**
  * How long one pull request waits at the server for an event. The server sends a heartbeat every
@@ -51,6 +52,8 @@ export class WorkSubscription {
   readonly #running = new Map<Delivery, AbortController>();
   readonly #settling = new Set<Promise<void>>();
   readonly #parking: Parking;
+  /** Acks of handlers that finished in the same turn go out in one write. */
+  readonly #acks = new TurnBatch();
   readonly #recheck: ReturnType<typeof setInterval>;
   /** Deliveries received and not yet running, parked or handed back. */
   #receiving = 0;
@@ -269,7 +272,9 @@ export class WorkSubscription {
   /** Ack, and once the event has left the stream, tell the lane's watchers. */
   async #finish(delivery: Delivery): Promise<void> {
     const { jsm, names, options, lanes, ledger, logger } = this.#context;
-    const acked = await confirmAck(delivery, jsm, names.inboundStream, options.requestTimeoutMs);
+    const acked = await this.#acks.run(() =>
+      confirmAck(delivery, jsm, names.inboundStream, options.requestTimeoutMs),
+    );
     delivery.lease?.release();
     if (!acked) {
       logger.warn(
