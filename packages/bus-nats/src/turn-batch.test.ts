@@ -7,17 +7,19 @@ describe('operations started together at the end of a turn', () => {
     const started: string[] = [];
     let runs = 0;
     let inRun = false;
-    const operation = (name: string, fails = false) => () => {
-      if (!inRun) {
-        inRun = true;
-        runs += 1;
-        queueMicrotask(() => {
-          inRun = false;
-        });
-      }
-      started.push(name);
-      return fails ? Promise.reject(new Error(name)) : Promise.resolve(name);
-    };
+    const operation =
+      (name: string, fails = false) =>
+      () => {
+        if (!inRun) {
+          inRun = true;
+          runs += 1;
+          queueMicrotask(() => {
+            inRun = false;
+          });
+        }
+        started.push(name);
+        return fails ? Promise.reject(new Error(name)) : Promise.resolve(name);
+      };
     const first = batch.run(operation('a'));
     await Promise.resolve();
     const second = batch.run(operation('b', true));
