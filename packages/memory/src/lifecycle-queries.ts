@@ -1,7 +1,5 @@
 import {
   type ConversationRef,
-  cleanText,
-  cleanValue,
   conversationKey,
   type InboundEvent,
   type SentMessage,
@@ -9,10 +7,12 @@ import {
 } from '@switchboard/core';
 import { type SQL, sql } from 'drizzle-orm';
 import type { MemoryDatabase } from './drizzle-store';
+import { type EndingRow, endingRow, endTasks } from './ending-statement';
 import {
   CONVERSATION_COLUMNS_AS_C,
   conversationFromRaw,
   eventFromRaw,
+  jsonb,
   rows,
   sentFromRaw,
   taskColumns,
@@ -29,6 +29,7 @@ import type {
   TaskEnd,
   TaskRecord,
 } from './records';
+import { StatementBatch } from './statement-batch';
 import type { RecordedForOthersQuery } from './store';
 
 const OPEN = sql.raw(`('queued', 'running', 'waiting')`);
@@ -37,13 +38,6 @@ const ENDED = sql.raw(`('succeeded', 'failed', 'cancelled')`);
 /** `now()` plus the lease's duration, on the database's clock. */
 const until = (lease: Lease): SQL =>
   sql`now() + ${Math.max(0, Math.round(lease.ms))}::int * interval '1 millisecond'`;
-
-/** A value as a `jsonb` parameter, NUL characters removed (Postgres refuses them). */
-const jsonb = (value: unknown): SQL => {
-  if (value === undefined) return sql`null`;
-  const json = JSON.stringify(value);
-  return sql`${json.includes('\\u0000') ? JSON.stringify(cleanValue(value)) : json}::jsonb`;
-};
 
 /** Upsert the conversation row (touching `updated_at`), as a CTE body. */
 const upsertConversation = (ref: ConversationRef): SQL => sql`
@@ -58,7 +52,15 @@ const upsertConversation = (ref: ConversationRef): SQL => sql`
  * method is one statement (one round trip; a write is one commit).
  */
 export class LifecycleQueries {
-  constructor(private readonly db: MemoryDatabase) {}
+  /** Endings of concurrent tasks, written together (ADR 0050). */
+  readonly #endings: StatementBatch<EndingRow, boolean>;
+
+  constructor(private readonly db: MemoryDatabase) {
+    this.#endings = new StatementBatch(
+      (endings) => endTasks(db, endings),
+      (ending) => ending.task_id,
+    );
+  }
 
   async recordInbound(entry: InboxEntry): Promise<InboxResult> {
     const { event, lease } = entry;
@@ -165,59 +167,13 @@ export class LifecycleQueries {
     return row && { task: taskFromRaw(row, 't_'), conversation: conversationFromRaw(row) };
   }
 
-  async finishTask(taskId: string, end: TaskEnd): Promise<boolean> {
-    const patch = end.patch ?? {};
-    const error =
-      end.reply.type === 'error' ? { code: end.reply.code, message: end.reply.message } : undefined;
-    const message = patch.errorMessage ?? error?.message;
-    const turns = (end.messages ?? []).map((turn) => ({
-      conversation_key: turn.conversationKey,
-      role: turn.role,
-      content: turn.content,
-      task_id: turn.taskId ?? null,
-      author_id: turn.authorId ?? null,
-    }));
-    const events = (end.events ?? []).map((event) => ({ type: event.type, data: event.data ?? null }));
-    const [row] = await rows(
-      this.db,
-      sql`with ended as (
-        update tasks set status = ${end.status}::text, reply = ${jsonb(end.reply)}, finished_at = now(),
-          model = coalesce(${patch.model ?? null}::text, model),
-          route_reason = coalesce(${patch.routeReason ?? null}::text, route_reason),
-          input_tokens = coalesce(${patch.inputTokens ?? null}::int, input_tokens),
-          output_tokens = coalesce(${patch.outputTokens ?? null}::int, output_tokens),
-          cost_usd = coalesce(${patch.costUsd ?? null}::numeric, cost_usd),
-          time_to_first_token_ms = coalesce(${patch.timeToFirstTokenMs ?? null}::int, time_to_first_token_ms),
-          duration_ms = coalesce(${patch.durationMs ?? null}::int, duration_ms),
-          finish_reason = coalesce(${patch.finishReason ?? null}::text, finish_reason),
-          error_code = coalesce(${patch.errorCode ?? error?.code ?? null}::text, error_code),
-          error_message = coalesce(${message === undefined ? null : cleanText(message)}::text, error_message),
-          lease_owner = case when ${end.owesDelivery}::boolean then lease_owner end,
-          lease_expires_at = case when ${end.owesDelivery}::boolean then lease_expires_at end
-        where id = ${taskId}::text and status in ${OPEN}
-        returning id
-      ),
-      remembered as (
-        insert into messages (conversation_key, role, content, task_id, author_id)
-        select v.conversation_key, v.role, v.content, v.task_id, v.author_id
-        from rows from (jsonb_to_recordset(${jsonb(turns)})
-          as (conversation_key text, role text, content text, task_id text, author_id text))
-          with ordinality as v(conversation_key, role, content, task_id, author_id, position)
-        where exists (select 1 from ended)
-        order by v.position
-      ),
-      noted as (
-        insert into task_events (task_id, type, data)
-        select ${taskId}::text, v.type, v.data
-        from rows from (jsonb_to_recordset(${jsonb(events)}) as (type text, data jsonb))
-          with ordinality as v(type, data, position)
-        where exists (select 1 from ended)
-        order by v.position
-      )
-      select (select count(*) from ended)::int as ended`,
-      { prepared: true },
-    );
-    return Number(row?.['ended'] ?? 0) === 1;
+  finishTask(taskId: string, end: TaskEnd): Promise<boolean> {
+    return this.#endings.add(endingRow(taskId, end));
+  }
+
+  /** Resolves once every ending handed over so far is written (or failed). */
+  endingsSettled(): Promise<void> {
+    return this.#endings.settled();
   }
 
   async renewLeases(lease: Lease): Promise<number> {

@@ -195,6 +195,51 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     ).toMatchObject({ status: 'duplicate', delivered: true });
   });
 
+  it('writes the endings of concurrent tasks together, each with its own turns, and ends a task once', async () => {
+    const started = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) => {
+        const event = newEvent();
+        const taskId = randomUUID();
+        await store.recordInbound({
+          event,
+          taskId,
+          authorId: 'a',
+          command: 'ask',
+          status: 'running',
+          lease: ME,
+        });
+        return { key: conversationKey(event.conversation), taskId, index };
+      }),
+    );
+    const endOf = (key: string, taskId: string, index: number) => ({
+      status: 'succeeded' as const,
+      reply: { type: 'reply-end' as const, text: `answer ${index}`, meta: { taskId } },
+      patch: { outputTokens: index },
+      messages: [
+        { conversationKey: key, role: 'user' as const, content: `q${index}`, taskId, authorId: 'a' },
+        { conversationKey: key, role: 'assistant' as const, content: `answer ${index}`, taskId },
+      ],
+      events: [{ type: 'route', data: { index } }],
+      owesDelivery: false,
+    });
+    const first = started[0];
+    if (first === undefined) throw new Error('no task');
+    const results = await Promise.all([
+      ...started.map(({ key, taskId, index }) => store.finishTask(taskId, endOf(key, taskId, index))),
+      store.finishTask(first.taskId, endOf(first.key, first.taskId, 99)),
+    ]);
+    expect(results.slice(0, 12)).toEqual(Array.from({ length: 12 }, () => true));
+    expect(results.slice(12)).toEqual([false]);
+    for (const { key, taskId, index } of started) {
+      expect(await store.getTask(taskId)).toMatchObject({ status: 'succeeded', outputTokens: index });
+      expect((await store.recentMessages(key, 10)).map((message) => message.content)).toEqual([
+        `q${index}`,
+        `answer ${index}`,
+      ]);
+      expect(await store.listTaskEvents(taskId)).toMatchObject([{ type: 'route', data: { index } }]);
+    }
+  });
+
   it('finds the tasks of a dead process, lets one process adopt each, and renews leases', async () => {
     const event = newEvent();
     const taskId = randomUUID();

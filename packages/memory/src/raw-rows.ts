@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { FinishReason, InboundEvent, Platform, ReplyPart, SentMessage } from '@switchboard/core';
+import {
+  cleanValue,
+  type FinishReason,
+  type InboundEvent,
+  type Platform,
+  type ReplyPart,
+  type SentMessage,
+} from '@switchboard/core';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { MemoryDatabase } from './drizzle-store';
@@ -9,6 +16,13 @@ import type { ConversationRecord, TaskRecord, TaskStatus } from './records';
 export type RawRow = Readonly<Record<string, unknown>>;
 
 const dialect = new PgDialect();
+
+/** A value as a `jsonb` parameter, NUL characters removed (Postgres refuses them). */
+export function jsonb(value: unknown): SQL {
+  if (value === undefined) return sql`null`;
+  const json = JSON.stringify(value);
+  return sql`${json.includes('\\u0000') ? JSON.stringify(cleanValue(value)) : json}::jsonb`;
+}
 
 /** How {@link rows} runs a statement. */
 export interface RowsOptions {
