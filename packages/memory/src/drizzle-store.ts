@@ -431,7 +431,7 @@ export class DrizzleStore implements Store {
 
   /** Safe to call more than once. */
   close(): Promise<void> {
-    this.#closing ??= this.#lifecycle.endingsSettled().then(() => this.#connection.close());
+    this.#closing ??= this.#lifecycle.settled().then(() => this.#connection.close());
     return this.#closing;
   }
 }

@@ -8,6 +8,7 @@ import {
 import { type SQL, sql } from 'drizzle-orm';
 import type { MemoryDatabase } from './drizzle-store';
 import { type EndingRow, endingRow, endTasks } from './ending-statement';
+import { type InboxRow, inboxRow, recordInbounds } from './inbox-statement';
 import {
   CONVERSATION_COLUMNS_AS_C,
   conversationFromRaw,
@@ -52,10 +53,16 @@ const upsertConversation = (ref: ConversationRef): SQL => sql`
  * method is one statement (one round trip; a write is one commit).
  */
 export class LifecycleQueries {
+  /** Inbound events of concurrent requests, recorded together (ADR 0050). */
+  readonly #inbox: StatementBatch<InboxRow, InboxResult | SwitchboardError>;
   /** Endings of concurrent tasks, written together (ADR 0050). */
   readonly #endings: StatementBatch<EndingRow, boolean>;
 
   constructor(private readonly db: MemoryDatabase) {
+    this.#inbox = new StatementBatch(
+      (entries) => recordInbounds(db, entries),
+      (entry) => entry.event_id,
+    );
     this.#endings = new StatementBatch(
       (endings) => endTasks(db, endings),
       (ending) => ending.task_id,
@@ -63,44 +70,9 @@ export class LifecycleQueries {
   }
 
   async recordInbound(entry: InboxEntry): Promise<InboxResult> {
-    const { event, lease } = entry;
-    const key = conversationKey(event.conversation);
-    const attempts = entry.status === 'running' ? 1 : 0;
-    const [row] = await rows(
-      this.db,
-      sql`with conversation as (${upsertConversation(event.conversation)}),
-      inbound as (
-        insert into inbound_events (id, task_id, event)
-        values (${event.id}, ${entry.taskId}, ${jsonb(event)})
-        on conflict (id) do nothing
-        returning id
-      ),
-      created as (
-        insert into tasks (id, event_id, conversation_key, author_id, command, status, attempts, lease_owner, lease_expires_at)
-        select ${entry.taskId}::text, ${event.id}::text, ${key}::text, ${entry.authorId}::text, ${entry.command}::text,
-          ${entry.status}::text, ${attempts}::int, ${lease.owner}::text, ${until(lease)}
-        from inbound
-        returning id
-      )
-      select (select count(*) from created)::int as created, (select count(*) from conversation)::int as touched,
-        i.delivered_at as i_delivered_at, ${taskColumns('t')}
-      from (select 1) as one
-      left join inbound_events i on i.id = ${event.id}
-      left join tasks t on t.id = i.task_id`,
-      { prepared: true },
-    );
-    if (row && Number(row['created']) === 1) return { status: 'recorded', taskId: entry.taskId };
-    if (!row || row['t_id'] === null || row['t_id'] === undefined) {
-      throw new SwitchboardError(
-        'task_not_found',
-        `Event ${event.id} was seen before, but the task it started is gone.`,
-      );
-    }
-    return {
-      status: 'duplicate',
-      task: taskFromRaw(row, 't_'),
-      delivered: row['i_delivered_at'] !== null && row['i_delivered_at'] !== undefined,
-    };
+    const result = await this.#inbox.add(inboxRow(entry));
+    if (result instanceof SwitchboardError) throw result;
+    return result;
   }
 
   async forgetInbound(eventId: string): Promise<void> {
@@ -171,9 +143,9 @@ export class LifecycleQueries {
     return this.#endings.add(endingRow(taskId, end));
   }
 
-  /** Resolves once every ending handed over so far is written (or failed). */
-  endingsSettled(): Promise<void> {
-    return this.#endings.settled();
+  /** Resolves once every inbox record and ending handed over so far is written (or failed). */
+  async settled(): Promise<void> {
+    await Promise.all([this.#inbox.settled(), this.#endings.settled()]);
   }
 
   async renewLeases(lease: Lease): Promise<number> {

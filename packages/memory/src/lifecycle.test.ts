@@ -195,6 +195,35 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     ).toMatchObject({ status: 'duplicate', delivered: true });
   });
 
+  it('records the events of concurrent requests together, in order per conversation, each once', async () => {
+    const conversations = [newEvent(), newEvent(), newEvent()].map((event) => event.conversation);
+    const events = Array.from({ length: 9 }, (_, index) => ({
+      ...newEvent(`m${index}`),
+      conversation: conversations[index % 3] ?? newEvent().conversation,
+    }));
+    const entry = (event: InboundEvent) => ({
+      event,
+      taskId: randomUUID(),
+      authorId: 'a',
+      command: 'ask',
+      status: 'queued' as const,
+      lease: ME,
+    });
+    const first = events.map(entry);
+    const repeat = entry(events[4] ?? newEvent());
+    const results = await Promise.all([...first, repeat].map((each) => store.recordInbound(each)));
+    expect(results.slice(0, 9)).toEqual(first.map(({ taskId }) => ({ status: 'recorded', taskId })));
+    const again = await store.recordInbound(repeat);
+    expect(again).toMatchObject({ status: 'duplicate', task: { id: first[4]?.taskId } });
+    expect(results[9]).toMatchObject({ status: 'duplicate', task: { id: first[4]?.taskId } });
+    for (const [index, ref] of conversations.entries()) {
+      const tasks = await store.listTasks(conversationKey(ref), 10, 'ask');
+      expect(tasks.map((task) => task.id).reverse()).toEqual(
+        first.filter((_, position) => position % 3 === index).map(({ taskId }) => taskId),
+      );
+    }
+  });
+
   it('writes the endings of concurrent tasks together, each with its own turns, and ends a task once', async () => {
     const started = await Promise.all(
       Array.from({ length: 12 }, async (_, index) => {
@@ -217,7 +246,13 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
       patch: { outputTokens: index },
       messages: [
         { conversationKey: key, role: 'user' as const, content: `q${index}`, taskId, authorId: 'a' },
-        { conversationKey: key, role: 'assistant' as const, content: `answer ${index}`, taskId },
+        {
+          conversationKey: key,
+          role: 'assistant' as const,
+          content: `answer ${index}`,
+          taskId,
+          authorId: undefined,
+        },
       ],
       events: [{ type: 'route', data: { index } }],
       owesDelivery: false,
