@@ -52,6 +52,10 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     await drop();
   });
 
+  /** Record `event` with task `taskId`, `running` under `lease`. */
+  const recordRunning = (event: InboundEvent, taskId: string, lease = ME) =>
+    store.recordInbound({ event, taskId, authorId: 'a', command: 'ask', status: 'running', lease });
+
   it('records an inbound event with its task once, and answers a redelivery with that task', async () => {
     const event = newEvent('with a NUL \u0000 inside');
     const entry = { event, taskId: randomUUID(), authorId: 'telegram:1', command: 'ask', lease: ME };
@@ -143,7 +147,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
   it('ends a task with its reply, turns and events in one statement, once', async () => {
     const event = newEvent();
     const taskId = randomUUID();
-    await store.recordInbound({ event, taskId, authorId: 'a', command: 'ask', status: 'running', lease: ME });
+    await recordRunning(event, taskId);
     const key = conversationKey(event.conversation);
     const reply = { type: 'reply-end' as const, text: 'answer \u0000 here', meta: { taskId } };
     const ended = await store.finishTask(taskId, {
@@ -229,14 +233,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
       Array.from({ length: 12 }, async (_, index) => {
         const event = newEvent();
         const taskId = randomUUID();
-        await store.recordInbound({
-          event,
-          taskId,
-          authorId: 'a',
-          command: 'ask',
-          status: 'running',
-          lease: ME,
-        });
+        await recordRunning(event, taskId);
         return { key: conversationKey(event.conversation), taskId, index };
       }),
     );
@@ -278,14 +275,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
   it('finds the tasks of a dead process, lets one process adopt each, and renews leases', async () => {
     const event = newEvent();
     const taskId = randomUUID();
-    await store.recordInbound({
-      event,
-      taskId,
-      authorId: 'a',
-      command: 'ask',
-      status: 'running',
-      lease: DEAD,
-    });
+    await recordRunning(event, taskId, DEAD);
     const sent = [{ platform: 'telegram' as const, id: '7', address: event.reply }];
     await store.recordSent(event.id, sent);
     expect(await store.leaseOwners()).toContain(DEAD.owner);
@@ -307,7 +297,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
   it('hands a running task back to the queue only from the worker that runs it, releasing its lease', async () => {
     const event = newEvent();
     const taskId = randomUUID();
-    await store.recordInbound({ event, taskId, authorId: 'a', command: 'ask', status: 'running', lease: ME });
+    await recordRunning(event, taskId);
     expect(await store.handBackTask(taskId, DEAD.owner)).toBe(false);
     expect(await store.handBackTask(taskId, ME.owner)).toBe(true);
     expect(await store.getTask(taskId)).toMatchObject({ status: 'queued', leaseOwner: undefined });
