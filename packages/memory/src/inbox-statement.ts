@@ -71,7 +71,6 @@ export async function recordInbounds(
       select distinct on (conversation_key) conversation_key, platform, account, channel, thread, direct
       from input order by conversation_key, position
       on conflict (key) do update set updated_at = now()
-      returning key
     ),
     inbound as (
       insert into inbound_events (id, task_id, event)
@@ -90,7 +89,6 @@ export async function recordInbounds(
     )
     select i.event_id as input_event_id, i.task_id as input_task_id,
       exists (select 1 from created c where c.id = i.task_id) as created,
-      (select count(*) from conversation)::int as touched,
       e.delivered_at as i_delivered_at, ${taskColumns('t')}
     from input i
     left join inbound_events e on e.id = i.event_id
