@@ -6,6 +6,12 @@ import { natsUrl, Recorder, reportSkip, TestBuses, testEvent, untilDeliveredUnac
 
 reportSkip('reconnect.test.ts');
 
+/**
+ * Short, so that an event the server hands to the connection just as it breaks (lost with it, and
+ * only given out again after the ack wait) still arrives well inside the tests' waits.
+ */
+const ackWaitMs = 3000;
+
 describe.skipIf(!natsUrl)('a dropped connection', () => {
   const buses = new TestBuses();
   afterAll(() => buses.cleanup());
@@ -15,8 +21,8 @@ describe.skipIf(!natsUrl)('a dropped connection', () => {
     const prefix = buses.prefix();
     const proxy = await startStallingProxy(natsUrl ?? '');
     try {
-      const worker = await buses.open({ prefix, url: proxy.url });
-      const gateway = await buses.open({ prefix });
+      const worker = await buses.open({ prefix, url: proxy.url, ackWaitMs });
+      const gateway = await buses.open({ prefix, ackWaitMs });
       const owner = `gateway-${run}`;
       const parts = new Recorder<{ requestId: string; part: ReplyPart }>();
       gateway.onReplies(owner, async (requestId, part) => {
@@ -47,6 +53,40 @@ describe.skipIf(!natsUrl)('a dropped connection', () => {
       await parts.until((items) => items.length === 2, 'both replies at the gateway');
       expect(parts.items.map((item) => item.requestId)).toEqual([before.id, after.id]);
       expect(handled.items).toEqual([before.id, after.id]);
+    } finally {
+      await buses.cleanup();
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it('loses no event the server handed to it as it broke: the event comes again after the ack wait', async () => {
+    const run = randomUUID().slice(0, 8);
+    const prefix = buses.prefix();
+    const proxy = await startStallingProxy(natsUrl ?? '');
+    try {
+      const worker = await buses.open({ prefix, url: proxy.url, ackWaitMs });
+      const gateway = await buses.open({ prefix, ackWaitMs });
+      const handled = new Recorder<string>();
+      worker.work(
+        async (event) => {
+          handled.push(event.id);
+        },
+        { concurrency: 1 },
+      );
+      const warmUp = testEvent(run, 'warm-up', 'c1');
+      expect(await gateway.enqueue(warmUp)).toEqual({ status: 'accepted' });
+      await handled.until((items) => items.includes(warmUp.id), 'the warm-up event');
+      await untilDeliveredUnacked(prefix, 0);
+
+      proxy.stall();
+      const lost = testEvent(run, 'lost', 'c1');
+      expect(await gateway.enqueue(lost)).toEqual({ status: 'accepted' });
+      await untilDeliveredUnacked(prefix, 1);
+      const cutAt = Date.now();
+      proxy.cut();
+      await handled.until((items) => items.includes(lost.id), 'the event lost in the cut', 30_000);
+      expect(Date.now() - cutAt).toBeGreaterThanOrEqual(ackWaitMs / 2);
+      expect(handled.items).toEqual([warmUp.id, lost.id]);
     } finally {
       await buses.cleanup();
       await proxy.close();

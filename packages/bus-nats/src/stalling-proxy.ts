@@ -8,7 +8,7 @@ export interface StallingProxy {
   stall(): void;
   /** Forward what was held, in order, and carry on. */
   resume(): void;
-  /** Cut every open connection (the client reconnects through the proxy). */
+  /** Cut every open connection, dropping what was held; new connections (the client's reconnect) flow. */
   cut(): void;
   close(): Promise<void>;
 }
@@ -46,6 +46,7 @@ export async function startStallingProxy(natsUrl: string): Promise<StallingProxy
       for (const write of held.splice(0)) write();
     },
     cut: () => {
+      stalled = false;
       held.length = 0;
       for (const socket of sockets) socket.destroy();
       sockets.clear();
