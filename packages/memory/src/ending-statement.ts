@@ -64,8 +64,9 @@ export function endingRow(taskId: string, end: TaskEnd): EndingRow {
 /**
  * End the open tasks among `endings` in one statement (one round trip, one commit): each gets its status,
  * final reply and patch, and its turns and events are stored in order — only for a task that was still
- * open. Returns, in order, whether each task was ended by it. The statement's text never changes, so it
- * is prepared once per connection.
+ * open. Returns, in order, whether each task was ended by it — or already carries this very ending (the
+ * same ending sent again after a statement that committed but whose answer was lost: the caller must
+ * still send its final part). The statement's text never changes, so it is prepared once per connection.
  */
 export async function endTasks(db: MemoryDatabase, endings: readonly EndingRow[]): Promise<boolean[]> {
   const found = await rows(
@@ -114,9 +115,13 @@ export async function endTasks(db: MemoryDatabase, endings: readonly EndingRow[]
         with ordinality as v(type, data, position)
       order by i.position, v.position
     )
-    select id from ended`,
+    select i.task_id as id,
+      (e.id is not null or (t.status = i.status and t.reply = i.reply)) as ended
+    from input i
+    left join ended e on e.id = i.task_id
+    left join tasks t on t.id = i.task_id
+    order by i.position`,
     { prepared: true },
   );
-  const ended = new Set(found.map((row) => String(row['id'])));
-  return endings.map((ending) => ended.has(ending.task_id));
+  return found.map((row) => row['ended'] === true);
 }

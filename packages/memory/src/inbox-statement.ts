@@ -47,9 +47,19 @@ export function inboxRow(entry: InboxEntry): InboxRow {
 }
 
 /**
+ * True when the event's task is the very task this entry asked for: the same entry sent again after a
+ * statement that committed but whose answer was lost (a broken connection, then the batch's items tried
+ * alone). Task ids are new for every entry, so a real repeat of the event always names another task.
+ */
+function sameRecordAgain(row: Record<string, unknown>): boolean {
+  return row['t_id'] !== null && row['t_id'] !== undefined && row['t_id'] === row['input_task_id'];
+}
+
+/**
  * Record inbound events with their tasks in one statement (one round trip, one commit; ADR 0030, 0050):
  * each event's conversation is created or touched, and an event seen before creates nothing. Returns, in
- * order, what became of each: `recorded`, or `duplicate` with the task it started before — or an error
+ * order, what became of each: `recorded` (also for an entry sent again after its commit's answer was lost),
+ * or `duplicate` with the task it started before — or an error
  * for an event seen before whose task is gone. The statement's text never changes.
  */
 export async function recordInbounds(
@@ -97,7 +107,8 @@ export async function recordInbounds(
     { prepared: true },
   );
   return found.map((row): InboxResult | SwitchboardError => {
-    if (row['created'] === true) return { status: 'recorded', taskId: String(row['input_task_id']) };
+    if (row['created'] === true || sameRecordAgain(row))
+      return { status: 'recorded', taskId: String(row['input_task_id']) };
     if (row['t_id'] === null || row['t_id'] === undefined) {
       return new SwitchboardError(
         'task_not_found',

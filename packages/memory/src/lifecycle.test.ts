@@ -63,6 +63,8 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     expect(first).toEqual({ status: 'recorded', taskId: entry.taskId });
     const again = await store.recordInbound({ ...entry, taskId: randomUUID(), status: 'running' });
     expect(again).toMatchObject({ status: 'duplicate', delivered: false, task: { id: entry.taskId } });
+    const sentAgain = await store.recordInbound({ ...entry, status: 'running' });
+    expect(sentAgain, 'the same entry again (its first answer lost) is its own record').toEqual(first);
     expect(await store.inboundEvent(event.id)).toMatchObject({ text: 'with a NUL  inside' });
     const loaded = await store.loadTask(entry.taskId, event.conversation);
     expect(loaded?.task).toMatchObject({ status: 'running', attempts: 1, leaseOwner: ME.owner });
@@ -181,6 +183,16 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
       'answer  here',
     ]);
     expect(await store.listTaskEvents(taskId)).toMatchObject([{ type: 'route', data: { note: 'x' } }]);
+    const sameEndingAgain = await store.finishTask(taskId, {
+      status: 'succeeded',
+      reply,
+      messages: [{ conversationKey: key, role: 'user', content: 'q', taskId, authorId: 'a' }],
+      owesDelivery: true,
+    });
+    expect(sameEndingAgain, 'the same ending again (its first answer lost) still owes its final part').toBe(
+      true,
+    );
+    expect(await store.recentMessages(key, 10)).toHaveLength(2);
     const error = { type: 'error' as const, code: 'x', message: 'y' };
     expect(await store.finishTask(taskId, { status: 'failed', reply: error, owesDelivery: false })).toBe(
       false,
@@ -190,13 +202,13 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     expect(
       await store.recordInbound({
         event,
-        taskId,
+        taskId: randomUUID(),
         authorId: 'a',
         command: 'ask',
         status: 'running',
         lease: ME,
       }),
-    ).toMatchObject({ status: 'duplicate', delivered: true });
+    ).toMatchObject({ status: 'duplicate', delivered: true, task: { id: taskId } });
   });
 
   it('records the events of concurrent requests together, in order per conversation, each once', async () => {

@@ -242,6 +242,10 @@ export interface Lease {
 /** What the gateway's inbox records for an event before the platform is told it arrived. */
 export interface InboxEntry {
   readonly event: InboundEvent;
+  /**
+   * A new id for every entry: the same entry sent again (after an answer lost in a broken connection)
+   * is told apart from a repeat of its event by this id.
+   */
   readonly taskId: string;
   /** `platform:userId` of the author. */
   readonly authorId: string;
