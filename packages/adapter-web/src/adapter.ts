@@ -15,9 +15,11 @@ import {
 } from '@switchboard/core';
 import { approvalRoute } from './approvals';
 import { isAuthorized } from './auth';
+import { listenRoute } from './listen-route';
 import { WEB_OWNER } from './owner';
 import { renderChatPage } from './page';
 import { problem } from './problem';
+import { ConversationPush } from './push';
 import { MAX_BODY_BYTES, parseMessageRequest } from './request';
 import { encodePart } from './sse';
 
@@ -40,12 +42,15 @@ interface OpenStream {
 /**
  * The built-in web chat: `GET /` serves the page, `POST /api/messages` takes `{ conversation?, text }`
  * and answers with a `text/event-stream` of reply parts (approval requests included; the stream stays
- * open until the task's `reply-end` or `error`), and `POST /api/approvals/{approvalId}` decides one. Streams natively: parts go straight to the
- * open HTTP response. When the client goes away before the reply ended, the adapter hands the sink an
- * `abandon` action for the request, and the agent cancels its task (ADR 0021).
+ * open until the task's `reply-end` or `error`), and `POST /api/approvals/{approvalId}` decides one.
+ * Streams natively: parts go straight to the open HTTP response. When the client goes away before the
+ * reply ended, the adapter hands the sink an `abandon` action for the request, and the agent cancels its
+ * task (ADR 0021). Parts whose request has no open stream (a schedule's runs) are pushed to the pages
+ * listening on `GET /api/conversations/{conversation}/events` (ADR 0051).
  */
 export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
   const streams = new Map<string, OpenStream>();
+  const push = new ConversationPush();
   /** Requests answered to an HTTP call rather than a stream (approval presses): their final part. */
   const awaited = new Map<string, (part: ReplyPart | undefined) => void>();
   let sink: EventSink | undefined;
@@ -68,6 +73,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
     if (!stream.open) return;
     stream.open = false;
     if (streams.get(event.id) === stream) streams.delete(event.id);
+    push.abandoned(event.id);
     const current = sink;
     if (current === undefined) return;
     const address: ReplyAddress = { platform: 'web', data: { requestId: `${event.id}#abandon` } };
@@ -85,14 +91,19 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
     );
   };
 
-  const write = (requestId: string, part: ReplyPart) => {
+  const write = (to: ReplyAddress, part: ReplyPart) => {
+    const requestId = String(to.data['requestId']);
     const waiting = awaited.get(requestId);
     if (waiting !== undefined) {
       if (isFinalPart(part)) waiting(part);
       return;
     }
     const stream = streams.get(requestId);
-    if (!stream?.open) return;
+    if (!stream?.open) {
+      const conversation = to.data['conversation'];
+      push.deliver(typeof conversation === 'string' ? conversation : undefined, requestId, part);
+      return;
+    }
     stream.controller.enqueue(encodePart(part));
     if (isFinalPart(part)) {
       stream.open = false;
@@ -194,30 +205,33 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
         handle: handleMessage,
       },
       approvalRoute({ apiToken: options.apiToken, sink: () => sink, finalPart }),
+      listenRoute({ apiToken: options.apiToken, push }),
     ],
     async stream(to: ReplyAddress, parts: AsyncIterable<ReplyPart>): Promise<SentMessage> {
-      const requestId = String(to.data['requestId']);
-      for await (const part of parts) write(requestId, part);
-      return { platform: 'web', id: requestId, address: to };
+      for await (const part of parts) write(to, part);
+      return { platform: 'web', id: String(to.data['requestId']), address: to };
     },
     async post(to: ReplyAddress, message: OutboundMessage): Promise<SentMessage> {
-      const requestId = String(to.data['requestId']);
-      if (message.final) write(requestId, { type: 'reply-end', text: message.text, meta: {} });
-      else write(requestId, { type: 'status', text: message.text });
-      return { platform: 'web', id: requestId, address: to };
+      if (message.final) write(to, { type: 'reply-end', text: message.text, meta: {} });
+      else write(to, { type: 'status', text: message.text });
+      return { platform: 'web', id: String(to.data['requestId']), address: to };
     },
     async edit(sent: SentMessage, message: OutboundMessage): Promise<void> {
       await this.post(sent.address, message);
     },
     async stop() {
       sink = undefined;
+      push.close();
       for (const [id, stream] of streams) {
         if (stream.open)
-          write(id, {
-            type: 'error',
-            code: 'shutting_down',
-            message: 'The box is shutting down; ask again once it is back.',
-          });
+          write(
+            { platform: 'web', data: { requestId: id } },
+            {
+              type: 'error',
+              code: 'shutting_down',
+              message: 'The box is shutting down; ask again once it is back.',
+            },
+          );
       }
     },
   };
@@ -232,7 +246,7 @@ function toEvent(id: string, conversation: string, text: string): InboundEvent {
     author: { platformUserId: WEB_OWNER, displayName: 'Owner' },
     text,
     ...(command ? { command } : {}),
-    reply: { platform: 'web', data: { requestId: id } },
+    reply: { platform: 'web', data: { requestId: id, conversation } },
     receivedAt: new Date().toISOString(),
   };
 }

@@ -2,7 +2,8 @@
  * The web chat page: one conversation, streamed replies, the model and timings under each answer.
  * Model output is inserted as text only (never as HTML). It sends same-origin JSON (what the owner
  * guard admits); Send turns into Stop while an answer streams, and stopping closes the request, so
- * the box cancels the task.
+ * the box cancels the task. It listens to its conversation's event stream for answers no request of the
+ * page waits for (a schedule's runs) and shows each as a new answer.
  */
 export function renderChatPage(): string {
   return `<!doctype html>
@@ -84,12 +85,40 @@ export function renderChatPage(): string {
     }
     turn.div.append(box);
   }
-  async function ask(text) {
-    add('user', text);
-    const turn = add('agent', '');
+  const authHeaders = () => {
     const headers = { 'content-type': 'application/json' };
     const token = localStorage.getItem('switchboard-token');
     if (token) headers.authorization = 'Bearer ' + token;
+    return headers;
+  };
+  async function readEvents(response, onValue) {
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let cut;
+      while ((cut = buffer.indexOf('\\n\\n')) !== -1) {
+        const line = buffer.slice(0, cut).split('\\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\\n');
+        buffer = buffer.slice(cut + 2);
+        if (line) onValue(JSON.parse(line));
+      }
+    }
+  }
+  function render(answer, part, headers) {
+    const turn = answer.turn;
+    if (part.type === 'status') note(turn, 'status', part.text);
+    else if (part.type === 'text-delta') { answer.streamed += part.delta; turn.body.textContent = answer.streamed; }
+    else if (part.type === 'reply-end') { turn.body.textContent = part.text; turn.div.querySelector('.status')?.remove(); note(turn, 'meta', describe(part.meta)); }
+    else if (part.type === 'error') { turn.div.classList.add('error'); turn.body.textContent = (answer.streamed ? answer.streamed + '\\n\\n' : '') + '⚠️ ' + part.message; turn.div.querySelector('.status')?.remove(); }
+    else if (part.type === 'approval-request') approvalBox(turn, part, headers);
+    log.scrollTop = log.scrollHeight;
+  }
+  async function ask(text) {
+    add('user', text);
+    const turn = add('agent', '');
+    const headers = authHeaders();
     const response = await fetch('/api/messages', { method: 'POST', headers, body: JSON.stringify({ conversation, text }), signal: answering.signal });
     if (!response.ok) {
       const problem = await response.json().catch(() => ({ error: { message: response.statusText } }));
@@ -99,27 +128,30 @@ export function renderChatPage(): string {
       }
       turn.div.classList.add('error'); turn.body.textContent = problem.error.message; return;
     }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '', streamed = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let cut;
-      while ((cut = buffer.indexOf('\\n\\n')) !== -1) {
-        const line = buffer.slice(0, cut).split('\\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\\n');
-        buffer = buffer.slice(cut + 2);
-        if (!line) continue;
-        const part = JSON.parse(line);
-        if (part.type === 'status') note(turn, 'status', part.text);
-        else if (part.type === 'text-delta') { streamed += part.delta; turn.body.textContent = streamed; }
-        else if (part.type === 'reply-end') { turn.body.textContent = part.text; turn.div.querySelector('.status')?.remove(); note(turn, 'meta', describe(part.meta)); }
-        else if (part.type === 'error') { turn.div.classList.add('error'); turn.body.textContent = (streamed ? streamed + '\\n\\n' : '') + '⚠️ ' + part.message; turn.div.querySelector('.status')?.remove(); }
-        else if (part.type === 'approval-request') approvalBox(turn, part, headers);
-        log.scrollTop = log.scrollHeight;
-      }
+    const answer = { turn, streamed: '' };
+    await readEvents(response, (part) => render(answer, part, headers));
+  }
+  // Answers no request of this page waits for (a schedule's runs) arrive on the conversation's event stream.
+  const pushed = new Map();
+  async function listen() {
+    for (let wait = 1000; ; wait = Math.min(wait * 2, 30000)) {
+      try {
+        const headers = authHeaders();
+        const response = await fetch('/api/conversations/' + encodeURIComponent(conversation) + '/events', { headers });
+        if (response.ok) {
+          wait = 1000;
+          await readEvents(response, ({ requestId, part }) => {
+            let answer = pushed.get(requestId);
+            if (!answer) { answer = { turn: add('agent pushed', ''), streamed: '' }; pushed.set(requestId, answer); }
+            render(answer, part, headers);
+            if (part.type === 'reply-end' || part.type === 'error') pushed.delete(requestId);
+          });
+        }
+      } catch {}
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
+  listen();
   let answering;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

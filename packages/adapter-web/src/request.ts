@@ -5,6 +5,9 @@ export interface MessageRequest {
   readonly text: string;
 }
 
+/** A conversation's name: 1-64 letters, digits, dots, dashes or underscores. */
+export const CONVERSATION_NAME = /^[\w.-]{1,64}$/;
+
 /** The longest message the API accepts, in characters. */
 export const MAX_TEXT_LENGTH = 100_000;
 
@@ -25,7 +28,7 @@ export function parseMessageRequest(body: unknown): MessageRequest | { readonly 
   if (text.length > MAX_TEXT_LENGTH) return { error: `"text" is longer than ${MAX_TEXT_LENGTH} characters.` };
   if (
     conversation !== undefined &&
-    (typeof conversation !== 'string' || !/^[\w.-]{1,64}$/.test(conversation))
+    (typeof conversation !== 'string' || !CONVERSATION_NAME.test(conversation))
   ) {
     return { error: '"conversation" must be 1-64 letters, digits, dots, dashes or underscores.' };
   }

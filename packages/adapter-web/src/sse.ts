@@ -7,8 +7,27 @@ export function encodePart(part: ReplyPart): Uint8Array {
   return encoder.encode(`data: ${JSON.stringify(part)}\n\n`);
 }
 
+/** A part pushed to a conversation's listeners, with the request whose reply it belongs to. */
+export interface PushedPart {
+  readonly requestId: string;
+  readonly part: ReplyPart;
+}
+
+/** One pushed part as a server-sent event: a single `data:` line of JSON. */
+export function encodePushed(pushed: PushedPart): Uint8Array {
+  return encoder.encode(`data: ${JSON.stringify(pushed)}\n\n`);
+}
+
+/** A comment line that keeps an idle event stream open through proxies; readers skip it. */
+export const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
+
 /** Read a `text/event-stream` body back into reply parts (the terminal chat and tests use it). */
-export async function* readParts(body: ReadableStream<Uint8Array>): AsyncGenerator<ReplyPart> {
+export function readParts(body: ReadableStream<Uint8Array>): AsyncGenerator<ReplyPart> {
+  return readEvents<ReplyPart>(body);
+}
+
+/** Read a `text/event-stream` body back into the JSON of its `data:` lines, one value per event. */
+export async function* readEvents<T>(body: ReadableStream<Uint8Array>): AsyncGenerator<T> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
@@ -22,7 +41,7 @@ export async function* readParts(body: ReadableStream<Uint8Array>): AsyncGenerat
         .filter((line) => line.startsWith('data:'))
         .map((line) => line.slice(5).trimStart())
         .join('\n');
-      if (data) yield JSON.parse(data) as ReplyPart;
+      if (data) yield JSON.parse(data) as T;
       boundary = buffer.indexOf('\n\n');
     }
   }
