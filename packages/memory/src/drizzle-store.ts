@@ -32,6 +32,7 @@ import type {
   InboxEntry,
   InboxResult,
   Lease,
+  LoadedTask,
   MessageRecord,
   NewApproval,
   NewMessage,
@@ -264,8 +265,9 @@ export class DrizzleStore implements Store {
   loadTask(
     taskId: string,
     conversation: ConversationRef,
-  ): Promise<{ task: TaskRecord; conversation: ConversationRecord } | undefined> {
-    return this.#lifecycle.loadTask(taskId, conversation);
+    context?: QuestionContextQuery,
+  ): Promise<LoadedTask | undefined> {
+    return this.#lifecycle.loadTask(taskId, conversation, context);
   }
 
   finishTask(taskId: string, end: TaskEnd): Promise<boolean> {

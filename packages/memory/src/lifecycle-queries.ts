@@ -9,6 +9,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { MemoryDatabase } from './drizzle-store';
 import { type EndingRow, endingRow, endTasks } from './ending-statement';
 import { type InboxRow, inboxRow, recordInbounds } from './inbox-statement';
+import { contextColumns, contextFromRow, type QuestionContextQuery } from './question-context';
 import {
   CONVERSATION_COLUMNS_AS_C,
   conversationFromRaw,
@@ -25,6 +26,7 @@ import type {
   InboxEntry,
   InboxResult,
   Lease,
+  LoadedTask,
   RecoverableTask,
   TaskClaim,
   TaskEnd,
@@ -52,6 +54,11 @@ const upsertConversation = (ref: ConversationRef): SQL => sql`
  * store the final reply with the task, lease renewal and recovery, and the outbox's delivery marks. Each
  * method is one statement (one round trip; a write is one commit).
  */
+/** The question's context as more columns of a select list, when it is wanted. */
+function withContext(context: QuestionContextQuery | undefined): SQL {
+  return context === undefined ? sql`` : sql`, ${contextColumns(context)}`;
+}
+
 export class LifecycleQueries {
   /** Inbound events of concurrent requests, recorded together (ADR 0050). */
   readonly #inbox: StatementBatch<InboxRow, InboxResult | SwitchboardError>;
@@ -106,7 +113,7 @@ export class LifecycleQueries {
         returning *
       )
       select ${CONVERSATION_COLUMNS_AS_C}, ${taskColumns('t')}, ${taskColumns('e')},
-        (select count(*) from inbound)::int as recorded
+        (select count(*) from inbound)::int as recorded${withContext(claim.context)}
       from conversation c
       left join claimed t on true
       left join tasks e on e.event_id = ${claim.eventId}`,
@@ -114,7 +121,14 @@ export class LifecycleQueries {
     );
     if (!row) throw new SwitchboardError('database_error', 'The database did not return the claimed task.');
     if (row['t_id'] !== null && row['t_id'] !== undefined) {
-      return { status: 'claimed', task: taskFromRaw(row, 't_'), conversation: conversationFromRaw(row) };
+      const claimed = {
+        status: 'claimed' as const,
+        task: taskFromRaw(row, 't_'),
+        conversation: conversationFromRaw(row),
+      };
+      return claim.context === undefined
+        ? claimed
+        : { ...claimed, context: contextFromRow(row, claim.context.conversationKey) };
     }
     if (row['e_id'] === null || row['e_id'] === undefined) {
       throw new SwitchboardError(
@@ -128,15 +142,20 @@ export class LifecycleQueries {
   async loadTask(
     taskId: string,
     ref: ConversationRef,
-  ): Promise<{ task: TaskRecord; conversation: ConversationRecord } | undefined> {
+    context?: QuestionContextQuery,
+  ): Promise<LoadedTask | undefined> {
     const [row] = await rows(
       this.db,
-      sql`select ${CONVERSATION_COLUMNS_AS_C}, ${taskColumns('t')}
+      sql`select ${CONVERSATION_COLUMNS_AS_C}, ${taskColumns('t')}${withContext(context)}
       from tasks t join conversations c on c.key = ${conversationKey(ref)}
       where t.id = ${taskId}`,
       { prepared: true },
     );
-    return row && { task: taskFromRaw(row, 't_'), conversation: conversationFromRaw(row) };
+    if (row === undefined) return undefined;
+    const loaded = { task: taskFromRaw(row, 't_'), conversation: conversationFromRaw(row) };
+    return context === undefined
+      ? loaded
+      : { ...loaded, context: contextFromRow(row, context.conversationKey) };
   }
 
   finishTask(taskId: string, end: TaskEnd): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { MemoryDatabase } from './drizzle-store';
 import type { ConversationSummary } from './memory-records';
 import { rows } from './raw-rows';
@@ -60,35 +60,45 @@ function historyFrom(raw: unknown): MessageRecord[] {
 }
 
 /**
- * The question's context in one round trip (ADR 0030's budget): the asker's person and whether it or the
- * channel keeps memories, the conversation's rolling summary and its newest turns. Each part is an
+ * The question's context as columns of a select list (`q_*`), for {@link questionContext} and for the
+ * task claim that reads it in the same round trip (ADR 0030's budget): the asker's person and whether it
+ * or the channel keeps memories, the conversation's rolling summary and its newest turns. Each part is an
  * indexed lookup (`person_identities` by identity, `memories_*_newest_index`, the summary's key,
  * `messages_conversation_newest_index`).
  */
+export function contextColumns(query: QuestionContextQuery): SQL {
+  const person = sql`(select person_id from person_identities where identity = ${query.identity})`;
+  return sql`${person} as q_person_id,
+    exists (select 1 from memories where person_id = ${person}) as q_person_remembers,
+    exists (select 1 from memories where channel_key = ${query.channelKey}) as q_channel_remembers,
+    (select row_to_json(s) from conversation_summaries s where s.conversation_key = ${query.conversationKey})
+      as q_summary,
+    (select coalesce(json_agg(h order by h.id), '[]'::json) from (
+      select id, conversation_key, role, content, task_id, author_id, created_at from messages
+      where conversation_key = ${query.conversationKey} order by id desc
+      limit ${Math.max(0, Math.floor(query.historyLimit))}
+    ) h) as q_history`;
+}
+
+/** The context read by {@link contextColumns} from one row. */
+export function contextFromRow(
+  row: Record<string, unknown> | undefined,
+  conversationKey: string,
+): QuestionContext {
+  return {
+    personId: text(row?.['q_person_id']),
+    personRemembers: row?.['q_person_remembers'] === true,
+    channelRemembers: row?.['q_channel_remembers'] === true,
+    summary: summaryFrom(row?.['q_summary'], conversationKey),
+    history: historyFrom(row?.['q_history']),
+  };
+}
+
+/** The question's context in one round trip (see {@link contextColumns}). */
 export async function questionContext(
   db: MemoryDatabase,
   query: QuestionContextQuery,
 ): Promise<QuestionContext> {
-  const [row] = await rows(
-    db,
-    sql`with person as (select person_id from person_identities where identity = ${query.identity})
-    select (select person_id from person) as person_id,
-      exists (select 1 from memories where person_id = (select person_id from person)) as person_remembers,
-      exists (select 1 from memories where channel_key = ${query.channelKey}) as channel_remembers,
-      (select row_to_json(s) from conversation_summaries s where s.conversation_key = ${query.conversationKey})
-        as summary,
-      (select coalesce(json_agg(h order by h.id), '[]'::json) from (
-        select id, conversation_key, role, content, task_id, author_id, created_at from messages
-        where conversation_key = ${query.conversationKey} order by id desc
-        limit ${Math.max(0, Math.floor(query.historyLimit))}
-      ) h) as history`,
-    { prepared: true },
-  );
-  return {
-    personId: text(row?.['person_id']),
-    personRemembers: row?.['person_remembers'] === true,
-    channelRemembers: row?.['channel_remembers'] === true,
-    summary: summaryFrom(row?.['summary'], query.conversationKey),
-    history: historyFrom(row?.['history']),
-  };
+  const [row] = await rows(db, sql`select ${contextColumns(query)}`, { prepared: true });
+  return contextFromRow(row, query.conversationKey);
 }

@@ -7,6 +7,7 @@ import type {
   ReplyPart,
   SentMessage,
 } from '@switchboard/core';
+import type { QuestionContext, QuestionContextQuery } from './question-context';
 
 /**
  * A task's life: `queued` (recorded, not started) → `running` → (`waiting` for a person) → `succeeded`,
@@ -276,11 +277,27 @@ export interface TaskClaim {
   readonly lease: Lease;
   /** The bus redelivered the event (its worker died): a `running` task may be taken over. */
   readonly redelivered: boolean;
+  /** Also read the question's context, in the same round trip (a question about to be answered). */
+  readonly context?: QuestionContextQuery;
+}
+
+/** A task read back by {@link TaskLifecycleStore.loadTask}, with its conversation. */
+export interface LoadedTask {
+  readonly task: TaskRecord;
+  readonly conversation: ConversationRecord;
+  /** The question's context, when the read asked for it. */
+  readonly context?: QuestionContext;
 }
 
 /** The result of {@link TaskLifecycleStore.claimTask}. */
 export type ClaimResult =
-  | { readonly status: 'claimed'; readonly task: TaskRecord; readonly conversation: ConversationRecord }
+  | {
+      readonly status: 'claimed';
+      readonly task: TaskRecord;
+      readonly conversation: ConversationRecord;
+      /** The question's context, when the claim asked for it. */
+      readonly context?: QuestionContext;
+    }
   | { readonly status: 'duplicate'; readonly task: TaskRecord };
 
 /** How a task ends; everything in it is written by one statement. */

@@ -21,6 +21,7 @@ import type {
   InboxEntry,
   InboxResult,
   Lease,
+  LoadedTask,
   MessageRecord,
   NewApproval,
   NewMessage,
@@ -152,11 +153,15 @@ export interface TaskLifecycleStore {
    * redelivered the event. Otherwise `duplicate` with the task as it is.
    */
   claimTask(claim: TaskClaim): Promise<ClaimResult>;
-  /** Read a task the inbox recorded `running` for this process, with its conversation (no write). */
+  /**
+   * Read a task the inbox recorded `running` for this process, with its conversation (no write), and
+   * the question's context when `context` asks for it (same round trip).
+   */
   loadTask(
     taskId: string,
     conversation: InboundEvent['conversation'],
-  ): Promise<{ task: TaskRecord; conversation: ConversationRecord } | undefined>;
+    context?: QuestionContextQuery,
+  ): Promise<LoadedTask | undefined>;
   /**
    * End an open task with its final reply, figures, turns and events, in one statement. False when the
    * task had already ended (nothing is written then).

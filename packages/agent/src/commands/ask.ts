@@ -1,5 +1,5 @@
-import { describeErrorBriefly, type ModelRef, SwitchboardError } from '@switchboard/core';
-import type { ConversationRecord } from '@switchboard/memory';
+import { conversationKey, describeErrorBriefly, type ModelRef, SwitchboardError } from '@switchboard/core';
+import type { ConversationRecord, QuestionContext } from '@switchboard/memory';
 import { guardLimitsFor, ToolGuards } from '../loop/guards';
 import { HISTORY_LIMIT, modelCallFor } from '../loop/model-call';
 import { resumeTurn } from '../loop/resume-turn';
@@ -32,6 +32,8 @@ interface Question {
   readonly conversation: ConversationRecord;
   /** True when an earlier run of the task was interrupted (it resumes from its recorded steps). */
   readonly restarted: boolean;
+  /** The question's context as the claim read it. */
+  readonly context: QuestionContext | undefined;
 }
 
 /**
@@ -56,6 +58,12 @@ export const ask: CommandHandler = async (context) => {
     command: 'ask',
     job: context.job,
     lease: services.lease,
+    context: {
+      conversationKey: conversationKey(event.conversation),
+      identity,
+      channelKey: channelKeyOf(event.conversation),
+      historyLimit: HISTORY_LIMIT,
+    },
   });
   if (claimed === undefined) return reply.leaveUnanswered('another delivery of this event runs its task');
   reply.bind(claimed.task.id);
@@ -82,6 +90,7 @@ export const ask: CommandHandler = async (context) => {
     requested,
     conversation: claimed.conversation,
     restarted: claimed.restarted,
+    context: claimed.context,
   });
 };
 
@@ -128,12 +137,14 @@ async function answer(
   const demo = ending.isDemo(decision.primary) ? ' (demo model, random weights)' : '';
   await reply.send({ type: 'status', text: `thinking on ${decision.primary}${demo}…` });
 
-  const memory = await store.questionContext({
-    conversationKey: task.conversationKey,
-    identity: task.authorId,
-    channelKey: channelKeyOf(question.conversation),
-    historyLimit: HISTORY_LIMIT,
-  });
+  const memory =
+    question.context ??
+    (await store.questionContext({
+      conversationKey: task.conversationKey,
+      identity: task.authorId,
+      channelKey: channelKeyOf(question.conversation),
+      historyLimit: HISTORY_LIMIT,
+    }));
   const recalled = await recallWithin(
     services,
     question.conversation,

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent, Job, Logger } from '@switchboard/core';
-import type { ConversationRecord, Lease, TaskLifecycleStore, TaskRecord } from '@switchboard/memory';
+import type {
+  ConversationRecord,
+  Lease,
+  QuestionContext,
+  QuestionContextQuery,
+  TaskLifecycleStore,
+  TaskRecord,
+} from '@switchboard/memory';
 
 /** The line a user sees once when their question is asked again after the box was interrupted. */
 export const RESTARTED_NOTE = 'restarted after an interruption…';
@@ -13,6 +20,8 @@ export interface TaskClaimRequest {
   readonly command: string;
   readonly job: Job;
   readonly lease: Lease;
+  /** Also read the question's context with the claim (one round trip instead of two). */
+  readonly context?: QuestionContextQuery;
 }
 
 /** A task this worker now runs, with its conversation as the claim read it. */
@@ -21,6 +30,8 @@ export interface ClaimedTask {
   readonly conversation: ConversationRecord;
   /** True when an earlier attempt was interrupted (the process died): the question is asked again. */
   readonly restarted: boolean;
+  /** The question's context, when the request asked for it. */
+  readonly context?: QuestionContext;
 }
 
 /**
@@ -38,7 +49,7 @@ export async function claimTask(
   const { event, lease } = request;
   const inbox = event.inbox;
   if (inbox !== undefined && inbox.owner === lease.owner && inbox.recovered !== true) {
-    const loaded = await store.loadTask(inbox.taskId, event.conversation);
+    const loaded = await store.loadTask(inbox.taskId, event.conversation, request.context);
     if (loaded?.task.status === 'running' && loaded.task.leaseOwner === lease.owner)
       return { ...loaded, restarted: false };
   }
@@ -50,10 +61,11 @@ export async function claimTask(
     command: request.command,
     lease,
     redelivered: request.job.attempt > 1,
+    ...(request.context ? { context: request.context } : {}),
   });
   if (claimed.status === 'claimed') {
-    const { task, conversation } = claimed;
-    return { task, conversation, restarted: task.attempts > 1 };
+    const { task, conversation, context } = claimed;
+    return { task, conversation, restarted: task.attempts > 1, ...(context ? { context } : {}) };
   }
   logger.info({ taskId: claimed.task.id, status: claimed.task.status }, 'duplicate event ignored');
   return undefined;
