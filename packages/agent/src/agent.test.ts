@@ -1,6 +1,7 @@
 import { createMemoryBus } from '@switchboard/bus';
 import {
   type Config,
+  type ConversationRef,
   conversationKey,
   createLogger,
   type InboundEvent,
@@ -8,7 +9,7 @@ import {
   parseCommand,
   type ReplyPart,
 } from '@switchboard/core';
-import { openStore, type Store } from '@switchboard/memory';
+import { openStore, type Store, type TaskClaim } from '@switchboard/memory';
 import { createOpenAIProvider } from '@switchboard/provider-openai';
 import { type FakeOpenAI, startFakeOpenAI } from '@switchboard/testkit/fake-openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -295,9 +296,14 @@ describe('agent', () => {
   });
 
   it('ends a claimed task failed when its work throws, so no task stays running', async () => {
+    // The claim succeeds without reading the context, and the context's own read then fails.
     const flaky = new Proxy(realStore, {
       get(target, property, receiver) {
         if (property === 'questionContext') return () => Promise.reject(new Error('connection reset'));
+        if (property === 'claimTask')
+          return ({ context: _context, ...claim }: TaskClaim) => target.claimTask(claim);
+        if (property === 'loadTask')
+          return (taskId: string, ref: ConversationRef) => target.loadTask(taskId, ref);
         const value = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
       },
