@@ -22,7 +22,6 @@ import {
 } from './raw-rows';
 import type {
   ClaimResult,
-  ConversationRecord,
   InboxEntry,
   InboxResult,
   Lease,
@@ -30,7 +29,6 @@ import type {
   RecoverableTask,
   TaskClaim,
   TaskEnd,
-  TaskRecord,
 } from './records';
 import { StatementBatch } from './statement-batch';
 import type { RecordedForOthersQuery } from './store';
