@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ReplyPart } from '@switchboard/core';
+import type { Bus, InboundEvent, ReplyPart } from '@switchboard/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startStallingProxy } from './stalling-proxy';
+import { type StallingProxy, startStallingProxy } from './stalling-proxy';
 import { natsUrl, Recorder, reportSkip, TestBuses, testEvent, untilDeliveredUnacked } from './test-support';
 
 reportSkip('reconnect.test.ts');
@@ -16,30 +16,41 @@ describe.skipIf(!natsUrl)('a dropped connection', () => {
   const buses = new TestBuses();
   afterAll(() => buses.cleanup());
 
+  /**
+   * A worker connected through `proxy` (one event at a time, each run through `step` and then
+   * recorded in `handled`) and a gateway connected directly, on `prefix`.
+   */
+  const workerBehind = async (
+    proxy: StallingProxy,
+    prefix: string,
+    step: (event: InboundEvent, worker: Bus) => Promise<void> = async () => {},
+  ) => {
+    const worker = await buses.open({ prefix, url: proxy.url, ackWaitMs });
+    const gateway = await buses.open({ prefix, ackWaitMs });
+    const handled = new Recorder<string>();
+    worker.work(
+      async (event) => {
+        await step(event, worker);
+        handled.push(event.id);
+      },
+      { concurrency: 1 },
+    );
+    return { worker, gateway, handled };
+  };
+
   it('is re-established: the worker keeps taking events and its replies reach the gateway', async () => {
     const run = randomUUID().slice(0, 8);
     const prefix = buses.prefix();
     const proxy = await startStallingProxy(natsUrl ?? '');
     try {
-      const worker = await buses.open({ prefix, url: proxy.url, ackWaitMs });
-      const gateway = await buses.open({ prefix, ackWaitMs });
       const owner = `gateway-${run}`;
+      const { gateway, handled } = await workerBehind(proxy, prefix, (event, bus) =>
+        bus.publishReply(event.id, owner, { type: 'reply-end', text: `done ${event.id}`, meta: {} }),
+      );
       const parts = new Recorder<{ requestId: string; part: ReplyPart }>();
       gateway.onReplies(owner, async (requestId, part) => {
         parts.push({ requestId, part });
       });
-      const handled = new Recorder<string>();
-      worker.work(
-        async (event) => {
-          await worker.publishReply(event.id, owner, {
-            type: 'reply-end',
-            text: `done ${event.id}`,
-            meta: {},
-          });
-          handled.push(event.id);
-        },
-        { concurrency: 1 },
-      );
       const before = testEvent(run, 'before', 'c1');
       expect(await gateway.enqueue(before)).toEqual({ status: 'accepted' });
       await handled.until((items) => items.includes(before.id), 'the event before the cut');
@@ -64,15 +75,7 @@ describe.skipIf(!natsUrl)('a dropped connection', () => {
     const prefix = buses.prefix();
     const proxy = await startStallingProxy(natsUrl ?? '');
     try {
-      const worker = await buses.open({ prefix, url: proxy.url, ackWaitMs });
-      const gateway = await buses.open({ prefix, ackWaitMs });
-      const handled = new Recorder<string>();
-      worker.work(
-        async (event) => {
-          handled.push(event.id);
-        },
-        { concurrency: 1 },
-      );
+      const { gateway, handled } = await workerBehind(proxy, prefix);
       const warmUp = testEvent(run, 'warm-up', 'c1');
       expect(await gateway.enqueue(warmUp)).toEqual({ status: 'accepted' });
       await handled.until((items) => items.includes(warmUp.id), 'the warm-up event');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_MEMORY } from './connect-pglite';
 import { openStore } from './open';
 import type { Store } from './store';
+import { newEvent } from './test-event';
 import { createTestDatabase } from './testing';
 
 const drivers: { name: string; open(): Promise<{ store: Store; drop(): Promise<void> }> }[] = [
@@ -23,19 +24,6 @@ if (process.env['DATABASE_URL']) {
       };
     },
   });
-}
-
-function newEvent(text = 'hello'): InboundEvent {
-  const channel = `chat-${randomUUID()}`;
-  return {
-    id: `telegram:${randomUUID()}`,
-    kind: 'message',
-    conversation: { platform: 'telegram', account: 'bot', channel, direct: true },
-    author: { platformUserId: '1', displayName: 'One' },
-    text,
-    reply: { platform: 'telegram', data: { chatId: channel } },
-    receivedAt: new Date().toISOString(),
-  };
 }
 
 const ME = { owner: 'host:1:me', ms: 30_000 };

@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { InboundEvent } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPglite, IN_MEMORY } from './connect-pglite';
 import type { DriverConnection } from './drizzle-store';
 import { endingRow, endTasks } from './ending-statement';
 import { inboxRow, recordInbounds } from './inbox-statement';
 import { StatementBatch } from './statement-batch';
-
-function newEvent(): InboundEvent {
-  const channel = `chat-${randomUUID()}`;
-  return {
-    id: `telegram:${randomUUID()}`,
-    kind: 'message',
-    conversation: { platform: 'telegram', account: 'bot', channel, direct: true },
-    author: { platformUserId: '1', displayName: 'One' },
-    text: 'hello',
-    reply: { platform: 'telegram', data: { chatId: channel } },
-    receivedAt: new Date().toISOString(),
-  };
-}
+import { newEvent } from './test-event';
 
 /**
  * A statement of several items that commits and then loses its answer (the connection breaks before
