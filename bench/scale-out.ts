@@ -4,11 +4,12 @@
  * the latency NATS adds to one hop (enqueue → a worker's handler), against the in-memory bus.
  * Needs DATABASE_URL (a Postgres server; each setup gets its own database) and NATS_URL.
  * Options: --requests N (default 3000), --concurrency N (default 64), --hops N (default 2000),
- * --setups one,w1,w2 (which setups to run; default all), --profile DIR (each box process writes a V8 CPU
+ * --setups one,w1,w2,floor (which setups to run; default all; `floor` measures what the parts a command
+ * needs cost alone, see {@link commandFloor}), --profile DIR (each box process writes a V8 CPU
  * profile there when it stops: `node --cpu-prof`; summarise with `tsx bench/scale-out/profile-summary.ts DIR`).
  */
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestDatabase } from '../packages/memory/src/index';
@@ -18,6 +19,7 @@ import { BoxProcess } from './chaos/box-process';
 import { freePort } from './chaos/free-port';
 import { busHop } from './scale-out/bus-hop';
 import { type CpuPerCommand, cpuPerCommand, cpuSnapshot } from './scale-out/cpu';
+import { commandFloor } from './scale-out/floor';
 import { runLoad, type Throughput } from './scale-out/throughput';
 
 const { values } = parseArgs({
@@ -25,7 +27,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '3000' },
     concurrency: { type: 'string', default: '64' },
     hops: { type: 'string', default: '2000' },
-    setups: { type: 'string', default: 'one,w1,w2' },
+    setups: { type: 'string', default: 'one,w1,w2,floor' },
     profile: { type: 'string' },
   },
 });
@@ -107,6 +109,9 @@ const rows: [string, SetupResult][] = [];
 if (chosen.has('one')) rows.push(['one process, in-memory bus', await setup('one', 0)]);
 if (chosen.has('w1')) rows.push(['gateway + 1 worker, NATS', await setup('w1', 1)]);
 if (chosen.has('w2')) rows.push(['gateway + 2 workers, NATS', await setup('w2', 2)]);
+const floor = chosen.has('floor')
+  ? await commandFloor(databaseUrl, natsUrl, requests, concurrency)
+  : undefined;
 const hop = await busHop(natsUrl, hops);
 await fake.close();
 
@@ -124,14 +129,34 @@ console.log(
   '\nCPU per command (ms), by process; a gateway core sustains 1000 / "gateway" commands/s on its own:',
 );
 console.log(
-  '| setup | gateway | workers | Postgres | NATS | bench client + fake model | gateway ceiling/s |',
+  '| setup | gateway | workers | Postgres | NATS | bench client + fake model | all | gateway ceiling/s |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [name, { cpu }] of rows) {
   const ceiling = cpu.gateway > 0 ? (1000 / cpu.gateway).toFixed(0) : '–';
+  const all = cpu.gateway + cpu.workers + cpu.postgres + cpu.nats + cpu.bench;
   console.log(
-    `| ${name} | ${cpu.gateway.toFixed(2)} | ${cpu.workers.toFixed(2)} | ${cpu.postgres.toFixed(2)} | ${cpu.nats.toFixed(2)} | ${cpu.bench.toFixed(2)} | ${ceiling} |`,
+    `| ${name} | ${cpu.gateway.toFixed(2)} | ${cpu.workers.toFixed(2)} | ${cpu.postgres.toFixed(2)} | ${cpu.nats.toFixed(2)} | ${cpu.bench.toFixed(2)} | ${all.toFixed(2)} | ${ceiling} |`,
   );
+}
+if (floor !== undefined) {
+  const alone = floor.webExchange + floor.modelCall + floor.postgres;
+  const cpus = availableParallelism();
+  console.log(
+    `\nThe parts alone, no Switchboard between them (CPU ms per command; ${cpus} CPUs carry at most ${cpus * 1000} / total):`,
+  );
+  console.log(
+    '| parts | web exchange | model call | Postgres (3 writes, 64 a statement) | NATS (a hop each way) | total | at most/s |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [name, total, nats] of [
+    ['one process', alone, '–'],
+    ['gateway + workers', alone + floor.nats, floor.nats.toFixed(2)],
+  ] as const) {
+    console.log(
+      `| ${name} | ${floor.webExchange.toFixed(2)} | ${floor.modelCall.toFixed(2)} | ${floor.postgres.toFixed(2)} | ${nats} | ${total.toFixed(2)} | ${((cpus * 1000) / total).toFixed(0)} |`,
+    );
+  }
 }
 console.log(`\nbus hop (enqueue → handler), ${hops} events one at a time:`);
 console.log(`  in-memory p50 ${hop.memory.p50.toFixed(3)} ms, p99 ${hop.memory.p99.toFixed(3)} ms`);

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { percentile } from './stats';
 
 /** What a load run through the web API measured. */
@@ -9,15 +10,40 @@ export interface Throughput {
   readonly p99Ms: number;
 }
 
-/** Send one message and read its stream to the final part; true when the final part is a `reply-end`. */
-async function askOnce(url: string, conversation: string, token: string): Promise<boolean> {
-  const response = await fetch(`${url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ text: 'ping', conversation }),
+/**
+ * Send one message and read its stream to the end; true when the answer is 200 and holds a `reply-end`.
+ * `node:http` with a keep-alive agent rather than `fetch`: the load's own client then costs ≈ 0.15 ms of
+ * CPU per command instead of ≈ 0.6 ms, which the box would otherwise lose on a machine it shares.
+ */
+function askOnce(agent: Agent, url: URL, conversation: string, token: string): Promise<boolean> {
+  const body = JSON.stringify({ text: 'ping', conversation });
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/api/messages',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve(response.statusCode === 200 && text.includes('"type":"reply-end"')));
+        response.on('error', reject);
+      },
+    );
+    sent.on('error', reject);
+    sent.end(body);
   });
-  const body = await response.text();
-  return response.ok && body.includes('"type":"reply-end"');
 }
 
 /**
@@ -29,6 +55,8 @@ export async function runLoad(
   token: string,
   options: { readonly total: number; readonly concurrency: number; readonly conversations: number },
 ): Promise<Throughput> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const target = new URL(url);
   const latencies: number[] = [];
   let failed = 0;
   let next = 0;
@@ -37,13 +65,15 @@ export async function runLoad(
     while (next < options.total) {
       const index = next++;
       const sent = performance.now();
-      const ok = await askOnce(url, `load-${index % options.conversations}`, token).catch(() => false);
+      const conversation = `load-${index % options.conversations}`;
+      const ok = await askOnce(agent, target, conversation, token).catch(() => false);
       latencies.push(performance.now() - sent);
       if (!ok) failed++;
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, lane));
   const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
   return {
     requests: options.total,
     failed,
