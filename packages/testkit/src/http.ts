@@ -14,8 +14,8 @@ export interface TestServer {
 /** What a fake answers a request with. A thrown error becomes a 500 (or a destroyed socket mid-answer). */
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
-/** Listen on 127.0.0.1:0 and call `handler` for every request. */
-export async function listen(handler: RequestHandler): Promise<TestServer> {
+/** Listen on 127.0.0.1 at `port` (a free one when left out) and call `handler` for every request. */
+export async function listen(handler: RequestHandler, port = 0): Promise<TestServer> {
   const server = createServer((request, response) => {
     Promise.resolve()
       .then(() => handler(request, response))
@@ -31,16 +31,16 @@ export async function listen(handler: RequestHandler): Promise<TestServer> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     server,
     close() {
       closing ??= new Promise<void>((resolve) => {

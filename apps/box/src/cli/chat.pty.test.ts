@@ -256,6 +256,50 @@ describe('switchboard chat in a terminal', () => {
   );
 });
 
+describe('switchboard chat and answers pushed to its conversation', () => {
+  it(
+    'shows a pushed answer above the prompt with what was typed kept, and holds one that comes while an answer streams',
+    async () => {
+      box = await startFakeBox({ apiToken: TOKEN });
+      chat = startChat({ PORT: String(box.port), SWITCHBOARD_API_TOKEN: TOKEN });
+      await chat.waitFor(atPrompt, TIMEOUT);
+      await vi.waitFor(() => expect(box?.listeners('default')).toBe(1), { timeout: TIMEOUT });
+
+      chat.type('half typ');
+      await chat.waitFor(/^you › half typ$/m, TIMEOUT);
+      box.push('default', 'run-1', { type: 'text-delta', delta: 'The ' });
+      box.push('default', 'run-1', {
+        type: 'reply-end',
+        text: 'The **nightly build** passed.',
+        meta: { model: 'openai:fake-model' },
+      });
+      box.push('other', 'run-2', { type: 'reply-end', text: 'Not for this chat.', meta: {} });
+      const shown = await chat.waitFor(/nightly build passed\.[\s\S]*\nyou › half typ$/, TIMEOUT);
+      expect(shown).toContain('new answer in this conversation');
+      expect(shown).not.toContain('**');
+      expect(shown).not.toContain('Not for this chat.');
+      chat.type('ed\r');
+      await chat.waitFor(promptAfter('You said: half typed'), TIMEOUT);
+      expect(box.messages.map((message) => (message.body as { text: string }).text)).toEqual(['half typed']);
+
+      box.enqueue({
+        steps: [...slowWords(12), { type: 'reply-end', text: 'counted to twelve', meta: {} }],
+        delayMs: 60,
+      });
+      chat.type('count\r');
+      await chat.waitFor(/word3/, TIMEOUT);
+      box.push('default', 'run-3', { type: 'reply-end', text: 'Reminder: stand-up.', meta: {} });
+      const after = await chat.waitFor(promptAfter('Reminder: stand-up.'), TIMEOUT);
+      expect(after.indexOf('Reminder: stand-up.')).toBeGreaterThan(after.lastIndexOf('counted to twelve'));
+
+      chat.type('\u0004');
+      expect(await chat.exited).toBe(0);
+      await vi.waitFor(() => expect(box?.listeners('default')).toBe(0), { timeout: TIMEOUT });
+    },
+    TIMEOUT * 2,
+  );
+});
+
 describe('switchboard chat with piped input', () => {
   it(
     'answers each line in plain text, without escape sequences',

@@ -1,5 +1,5 @@
 import { describeError, type ReplyPart, SwitchboardError } from '@switchboard/core';
-import { readParts } from '../sse';
+import { type PushedPart, readEvents, readParts } from '../sse';
 
 /** The box did not take a request: unreachable, refused, or it answered with an error. */
 export class BoxRequestError extends SwitchboardError {
@@ -27,6 +27,11 @@ export interface BoxClient {
   send(conversation: string, text: string, signal: AbortSignal): Promise<AsyncIterable<ReplyPart>>;
   /** Send the user's choice for an approval the reply asked for. */
   decide(approvalId: string, choice: string, signal: AbortSignal): Promise<ApprovalOutcome>;
+  /**
+   * Listen to the conversation's answers that no request waits for (a schedule's runs), until `signal`
+   * aborts or the box goes; `unavailable` from a box without that stream (an older box).
+   */
+  listen(conversation: string, signal: AbortSignal): Promise<AsyncIterable<PushedPart> | 'unavailable'>;
 }
 
 interface Problem {
@@ -38,15 +43,13 @@ interface Problem {
 export function createBoxClient(options: { readonly url: string; readonly apiToken: string | undefined }) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.apiToken) headers['authorization'] = `Bearer ${options.apiToken}`;
+  const { 'content-type': _json, ...withoutType } = headers;
 
-  const post = async (path: string, body: unknown, signal: AbortSignal): Promise<Response> => {
+  const call = async (path: string, body: unknown, signal: AbortSignal): Promise<Response> => {
     try {
-      return await fetch(new URL(path, options.url), {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal,
-      });
+      const url = new URL(path, options.url);
+      if (body === undefined) return await fetch(url, { headers: withoutType, signal });
+      return await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
     } catch (error) {
       if (signal.aborted) throw error;
       throw new BoxRequestError(
@@ -59,7 +62,7 @@ export function createBoxClient(options: { readonly url: string; readonly apiTok
 
   const client: BoxClient = {
     async send(conversation, text, signal) {
-      const response = await post('/api/messages', { conversation, text }, signal);
+      const response = await call('/api/messages', { conversation, text }, signal);
       if (!response.ok || response.body === null) {
         const problem = await readProblem(response);
         throw new BoxRequestError(
@@ -72,7 +75,7 @@ export function createBoxClient(options: { readonly url: string; readonly apiTok
     },
     async decide(approvalId, choice, signal) {
       const path = `/api/approvals/${encodeURIComponent(approvalId)}`;
-      const response = await post(path, { choice }, signal);
+      const response = await call(path, { choice }, signal);
       if (response.ok) {
         await response.body?.cancel();
         return { kind: 'decided' };
@@ -81,6 +84,19 @@ export function createBoxClient(options: { readonly url: string; readonly apiTok
       const noRoute = problem.code === undefined || problem.code === 'not_found';
       if ((response.status === 404 || response.status === 405) && noRoute) return { kind: 'unavailable' };
       return { kind: 'refused', message: problem.message ?? `The box answered HTTP ${response.status}.` };
+    },
+    async listen(conversation, signal) {
+      const path = `/api/conversations/${encodeURIComponent(conversation)}/events`;
+      const response = await call(path, undefined, signal);
+      if (response.ok && response.body !== null) return readEvents<PushedPart>(response.body);
+      const problem = await readProblem(response);
+      const noRoute = problem.code === undefined || problem.code === 'not_found';
+      if ((response.status === 404 || response.status === 405) && noRoute) return 'unavailable';
+      throw new BoxRequestError(
+        problem.code ?? 'box_refused',
+        problem.message ?? `The box answered HTTP ${response.status}.`,
+        { status: response.status },
+      );
     },
   };
   return client;

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import type { Asides } from './asides';
 import { ansi } from './screen';
 
 /** What the user did at a prompt. */
@@ -15,6 +16,8 @@ export interface PromptOptions {
   readonly prompt: string;
   /** Lines entered before, newest first; new lines are added to it. None when left out. */
   readonly history?: string[];
+  /** Where text that arrives meanwhile (a pushed answer) is printed above the prompt. */
+  readonly asides?: Asides;
 }
 
 type Attempt = PromptResult | { readonly kind: 'cleared' };
@@ -59,9 +62,11 @@ function readOnce(
       if (key?.name === 'paste-start') pasting = true;
       else if (key?.name === 'paste-end') pasting = false;
     };
+    const detach = options.asides?.attach(editor);
     const finish = (result: Attempt) => {
       if (done) return;
       done = true;
+      detach?.();
       input.off('keypress', onKey);
       output.write(ansi.pasteOff);
       editor.close();

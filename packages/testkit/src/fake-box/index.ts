@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isFinalPart, type ReplyPart } from '@switchboard/core';
-import { listen, readBody, sendJson } from '../http';
+import { readBody, sendJson, listen as serve } from '../http';
 
 /** One step of a scripted reply: a part to send, or a pause until the chat sends an approval choice. */
 export type FakeBoxStep = ReplyPart | { readonly type: 'await-approval' };
@@ -28,9 +28,16 @@ export interface FakeBoxOptions {
   readonly apiToken?: string;
   /** `missing` answers approvals with the 404 of a box that has no approvals API. */
   readonly approvals?: 'accept' | 'missing';
+  /** `missing` answers the event stream with the 404 of a box that has none. */
+  readonly events?: 'serve' | 'missing';
+  /** The port to listen on (to start a box again where a client expects it); a free one when left out. */
+  readonly port?: number;
 }
 
-/** A stand-in for a running box's web API, for testing its clients: `/healthz`, messages, approvals. */
+/**
+ * A stand-in for a running box's web API, for testing its clients: `/healthz`, messages, approvals, and
+ * each conversation's event stream (`GET /api/conversations/{conversation}/events`).
+ */
 export interface FakeBox {
   readonly url: string;
   readonly port: number;
@@ -38,6 +45,10 @@ export interface FakeBox {
   readonly approvals: readonly FakeBoxRequest[];
   /** Replies for the next messages, in order; after them each message is echoed. */
   enqueue(...replies: FakeBoxReply[]): void;
+  /** How many clients listen to each conversation's event stream now. */
+  listeners(conversation: string): number;
+  /** Send a part of an answer no request waits for (a schedule's run) to the conversation's listeners. */
+  push(conversation: string, requestId: string, part: ReplyPart): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +57,7 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
   const queue: FakeBoxReply[] = [];
   const messages: FakeBoxRequest[] = [];
   const approvals: FakeBoxRequest[] = [];
+  const listening = new Map<string, Set<ServerResponse>>();
   let approvalArrived: (() => void) | undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -53,6 +65,12 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
     if (request.method === 'GET' && path === '/healthz') return sendJson(response, 200, { ok: true });
     if (options.apiToken && request.headers.authorization !== `Bearer ${options.apiToken}`)
       return sendJson(response, 401, { error: { code: 'unauthorized', message: 'Send the API token.' } });
+    const events = /^\/api\/conversations\/([^/]+)\/events$/.exec(path);
+    if (request.method === 'GET' && events?.[1] !== undefined) {
+      if (options.events === 'missing')
+        return sendJson(response, 404, { error: { code: 'not_found', message: `Nothing at ${path}.` } });
+      return listen(decodeURIComponent(events[1]), response);
+    }
     if (!request.headers['content-type']?.startsWith('application/json'))
       return sendJson(response, 415, { error: { code: 'unsupported_media_type', message: 'Send JSON.' } });
     const text = await readBody(request);
@@ -105,7 +123,19 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
     }
   };
 
-  const server = await listen(handle);
+  const listen = (conversation: string, response: ServerResponse) => {
+    const set = listening.get(conversation) ?? new Set();
+    listening.set(conversation, set);
+    set.add(response);
+    response.on('close', () => set.delete(response));
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+    });
+    response.flushHeaders();
+  };
+
+  const server = await serve(handle, options.port);
   return {
     url: server.url,
     port: server.port,
@@ -114,6 +144,14 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
     enqueue: (...replies) => {
       queue.push(...replies);
     },
-    close: () => server.close(),
+    listeners: (conversation) => listening.get(conversation)?.size ?? 0,
+    push(conversation, requestId, part) {
+      for (const response of listening.get(conversation) ?? [])
+        response.write(`data: ${JSON.stringify({ requestId, part })}\n\n`);
+    },
+    close: () => {
+      for (const set of listening.values()) for (const response of set) response.end();
+      return server.close();
+    },
   };
 }
