@@ -90,6 +90,21 @@ describe('the schedule and task_status tools, called by the model through the to
     ]);
   });
 
+  it('takes "when" in words, as a person would say it to the model', async () => {
+    fake.enqueue({
+      type: 'tool-calls',
+      calls: [
+        {
+          name: 'schedule',
+          arguments: { action: 'create', when: 'every weekday at 8:30am', prompt: 'the stand-up notes' },
+        },
+      ],
+    });
+    await harness.say('/ask remind me of the stand-up notes on weekdays at half past eight', where);
+    expect(toolResults().at(-1)).toMatch(/^Scheduled [0-9a-f]{8} · "30 8 \* \* 1-5" \(UTC\)/);
+    expect((await store.listSchedules(key)).map((row) => row.pattern)).toContain('30 8 * * 1-5');
+  });
+
   it('answers task_status with the conversation recent tasks', async () => {
     fake.enqueue({ type: 'tool-calls', calls: [{ name: 'task_status', arguments: {} }] });
     const parts = await harness.say('/ask what have you been doing?', where);

@@ -29,7 +29,7 @@ function requestOf(services: AgentToolServices, context: ToolContext): TaskReque
 export function scheduleTool(services: AgentToolServices) {
   return defineTool({
     name: 'schedule',
-    description: `Create, list or delete scheduled prompts of this conversation; each run asks the prompt and posts the answer here. For create, "when" is "in 10m" (or 2h, 1d), "at 2026-12-24T18:00", or a cron expression such as "0 9 * * 1-5"; "timeZone" is an IANA zone (default UTC).`,
+    description: `Create, list or delete scheduled prompts of this conversation; each run asks the prompt and posts the answer here. For create, "when" is "in 10m" (or 2h, 1d), "at 18:00" (the next such time), "at 2026-12-24T18:00", "every day at 9:00", "every weekday at 8:30am", "every monday,friday at 18:00", "every 15m", or a cron expression such as "0 9 * * 1-5"; "timeZone" is an IANA zone (default UTC).`,
     input: z.object({
       action: z.enum(['create', 'list', 'delete']),
       when: z.string().optional(),
@@ -58,7 +58,8 @@ export function scheduleTool(services: AgentToolServices) {
           : { text: `No schedule ${input.id ?? ''} here.`, isError: true };
       }
       const when = (input.when ?? '').trim();
-      const written = /^(in|at)\s/i.test(when) ? when : `\`${when}\``;
+      const worded = /^(?:in|at|every|daily|hourly)\b/i.test(when) || /^["`]/.test(when);
+      const written = worded ? when : `\`${when}\``;
       const zone = input.timeZone ? ` tz:${input.timeZone}` : '';
       const line = `${written}${zone} ${input.prompt ?? ''}`;
       const created = await createSchedule(services.store, event, identity, line, services.now());
