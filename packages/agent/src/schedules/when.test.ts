@@ -66,6 +66,18 @@ describe('reading when a schedule runs, in the words people use', () => {
     });
   });
 
+  it('reads "in 10 minutes" as well as "in 10m"', () => {
+    expect(read('in 10 minutes stretch')).toEqual({
+      pattern: '2026-12-07T10:40:00',
+      timeZone: 'UTC',
+      prompt: 'stretch',
+    });
+    expect(read('in 2 hours eat')).toMatchObject({ pattern: '2026-12-07T12:30:00', prompt: 'eat' });
+    expect(read('in 1 day renew')).toMatchObject({ pattern: '2026-12-08T10:30:00', prompt: 'renew' });
+    expect(read('in 5m tea')).toMatchObject({ pattern: '2026-12-07T10:35:00', prompt: 'tea' });
+    expect(read('in 5 mice run')).toMatchObject({ problem: expect.stringContaining('could not read when') });
+  });
+
   it('leaves words that only look like a time alone', () => {
     expect(read('every month at 9 pay rent')).toMatchObject({
       problem: expect.stringContaining('could not read when'),

@@ -11,7 +11,7 @@ export interface ScheduleRequest {
 
 /** How to write `<when>`, for error messages and help. */
 export const WHEN_HELP =
-  'Write when as in 10m (or 2h, 1d), at 18:00, at 2026-12-24T18:00, every day at 9:00, every weekday at 8:30am, every monday,friday at 18:00, every 15m, or a cron expression in quotes such as "0 9 * * 1-5", optionally followed by tz:Europe/Berlin, then the prompt.';
+  'Write when as in 10m (or 10 minutes, 2h, 1d), at 18:00, at 2026-12-24T18:00, every day at 9:00, every weekday at 8:30am, every monday,friday at 18:00, every 15m, or a cron expression in quotes such as "0 9 * * 1-5", optionally followed by tz:Europe/Berlin, then the prompt.';
 
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -28,7 +28,8 @@ export function readSchedule(
   defaultTimeZone: string,
 ): ScheduleRequest | { readonly problem: string } {
   const trimmed = text.trim();
-  const relative = /^in\s+(\d+)\s*([smhd])\b\s*([\s\S]*)$/i.exec(trimmed);
+  const relative =
+    /^in\s+(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b\s*([\s\S]*)$/i.exec(trimmed);
   const absolute = /^at\s+(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)\s*([\s\S]*)$/i.exec(trimmed);
   const cron = /^(["`])([^"`]+)\1\s*([\s\S]*)$/.exec(trimmed);
   const natural = relative || absolute || cron ? undefined : readNaturalWhen(trimmed);
@@ -42,7 +43,7 @@ export function readSchedule(
     pattern = when.kind === 'cron' ? when.pattern : (zone) => nextTimeOfDay(when, zone, now);
     rest = natural.rest.trimStart();
   } else if (relative) {
-    const amount = Number(relative[1]) * (UNIT_MS[(relative[2] ?? 's').toLowerCase()] ?? 1000);
+    const amount = Number(relative[1]) * (UNIT_MS[(relative[2] ?? 's').charAt(0).toLowerCase()] ?? 1000);
     pattern = new Date(now + amount).toISOString().replace(/\.\d{3}Z$/, '');
     timeZone = 'UTC';
     rest = relative[3] ?? '';
