@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { conversationKey, type InboundEvent } from '@switchboard/core';
 import type { ScheduleRecord, ScheduleStore } from '@switchboard/memory';
 import { isCron, nextRunOf } from './next-run';
+import { patternInWords } from './pattern-words';
 import { readSchedule, WHEN_HELP } from './when';
 
 /** How a schedule reads in `/schedules`, the confirmation and the `schedule` tool. */
 export function describeSchedule(schedule: ScheduleRecord): string {
-  const when = isCron(schedule.pattern) ? `"${schedule.pattern}"` : `at ${schedule.pattern}`;
+  const when = isCron(schedule.pattern)
+    ? (patternInWords(schedule.pattern) ?? `"${schedule.pattern}"`)
+    : `at ${schedule.pattern}`;
   const next = schedule.nextRunAt ? `next ${schedule.nextRunAt.toISOString()}` : 'done';
   return `${schedule.id} · ${when} (${schedule.timeZone}) · ${next} · ${schedule.prompt}`;
 }

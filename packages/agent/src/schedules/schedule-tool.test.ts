@@ -63,7 +63,7 @@ describe('the schedule and task_status tools, called by the model through the to
     const parts = await harness.say('/ask every morning at 9 Berlin time, give me the news', where);
     expect(parts.at(-1)).toMatchObject({ type: 'reply-end', text: 'Done.' });
     expect(toolResults().at(-1)).toMatch(
-      /^Scheduled [0-9a-f]{8} · "0 9 \* \* \*" \(Europe\/Berlin\) · next 2026-12-07T08:00:00.000Z/,
+      /^Scheduled [0-9a-f]{8} · every day at 09:00 \(Europe\/Berlin\) · next 2026-12-07T08:00:00.000Z/,
     );
     const [created] = await store.listSchedules(key);
     expect(created).toMatchObject({
@@ -101,7 +101,7 @@ describe('the schedule and task_status tools, called by the model through the to
       ],
     });
     await harness.say('/ask remind me of the stand-up notes on weekdays at half past eight', where);
-    expect(toolResults().at(-1)).toMatch(/^Scheduled [0-9a-f]{8} · "30 8 \* \* 1-5" \(UTC\)/);
+    expect(toolResults().at(-1)).toMatch(/^Scheduled [0-9a-f]{8} · every weekday at 08:30 \(UTC\)/);
     expect((await store.listSchedules(key)).map((row) => row.pattern)).toContain('30 8 * * 1-5');
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { patternInWords } from './pattern-words';
 import { readSchedule } from './when';
 
 // 2026-12-07 10:30 UTC, a Monday.
@@ -83,5 +84,26 @@ describe('reading when a schedule runs, in the words people use', () => {
       problem: expect.stringContaining('could not read when'),
     });
     expect(read('everyday tasks')).toMatchObject({ problem: expect.stringContaining('could not read when') });
+  });
+});
+
+describe("a schedule's pattern in words", () => {
+  it.each([
+    ['0 9 * * *', 'every day at 09:00'],
+    ['30 8 * * 1-5', 'every weekday at 08:30'],
+    ['0 22 * * 0,6', 'every weekend at 22:00'],
+    ['15 12 * * 1,3,5', 'every Monday, Wednesday, Friday at 12:15'],
+    ['0 0 * * 7', 'every Sunday at 00:00'],
+    ['*/15 * * * *', 'every 15 minutes'],
+    ['* * * * *', 'every minute'],
+    ['0 * * * *', 'every hour'],
+    ['0 */2 * * *', 'every 2 hours'],
+  ])('%s reads as %s', (pattern, words) => {
+    expect(patternInWords(pattern)).toBe(words);
+  });
+
+  it('leaves other patterns as written', () => {
+    for (const pattern of ['0 9 1 * *', '0 9 * 12 *', '0 9 * * MON', '*/5 9-17 * * 1-5', '0 0 9 * * *'])
+      expect(patternInWords(pattern)).toBeUndefined();
   });
 });
