@@ -126,6 +126,18 @@ describe('the box HTTP server', () => {
     },
   );
 
+  it('answers a known path with the wrong method 405 and says which methods it takes', async () => {
+    const wrong = await fetch(`${base}/api/approvals/ap-1`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+    expect(await wrong.json()).toEqual({
+      error: { code: 'method_not_allowed', message: '/api/approvals/ap-1 answers POST, not GET.' },
+    });
+    expect((await fetch(`${base}/healthz`, { method: 'DELETE' })).status).toBe(405);
+    expect((await fetch(`${base}/api/approvals/ap-1/more`)).status).toBe(404);
+    expect((await fetch(`${base}/nowhere`, { method: 'POST' })).status).toBe(404);
+  });
+
   it("holds a route's own, smaller limit to the byte", async () => {
     const send = (size: number) =>
       rawRequest(`${base}/hooks/small`, {

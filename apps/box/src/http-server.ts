@@ -55,6 +55,24 @@ function bodyCap(maxBytes: number): MiddlewareHandler {
   });
 }
 
+/**
+ * The methods some route answers at a path (for a 405 with `Allow` rather than a 404 when only the method
+ * is wrong). Route paths are Hono's: `:name` stands for one segment.
+ */
+function allowedMethods(
+  routes: readonly { readonly method: string; readonly path: string }[],
+): (path: string) => string[] {
+  const patterns = routes.map((route) => ({
+    method: route.method.toUpperCase(),
+    pattern: new RegExp(
+      `^${route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]\w*/g, '[^/]+')}$`,
+    ),
+  }));
+  return (path) => [
+    ...new Set(patterns.filter((route) => route.pattern.test(path)).map((route) => route.method)),
+  ];
+}
+
 /** The box's one HTTP server: `/healthz` plus every route, each behind the checks its caller needs. */
 export function createHttpApp(options: HttpAppOptions): Hono {
   const app = new Hono();
@@ -71,7 +89,15 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       return route.handle(c.req.raw, remoteAddress === undefined ? {} : { remoteAddress });
     });
   }
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.path}.` } }, 404));
+  const allowed = allowedMethods([{ method: 'GET', path: '/healthz' }, ...options.routes]);
+  app.notFound((c) => {
+    const methods = allowed(c.req.path);
+    if (methods.length === 0)
+      return c.json({ error: { code: 'not_found', message: `Nothing at ${c.req.path}.` } }, 404);
+    c.header('allow', methods.join(', '));
+    const message = `${c.req.path} answers ${methods.join(' and ')}, not ${c.req.method}.`;
+    return c.json({ error: { code: 'method_not_allowed', message } }, 405);
+  });
   app.onError((_error, c) =>
     c.json({ error: { code: 'internal', message: 'The box failed to answer this request.' } }, 500),
   );
