@@ -273,20 +273,33 @@ export class SlackSender {
   /** Show a status line in an assistant thread (`assistant.threads.setStatus`); silently skipped elsewhere. */
   async status(to: ReplyAddress, status: string, signal?: AbortSignal): Promise<void> {
     const address = decodeAddress(to, 'assistant.threads.setStatus');
-    const thread = address.thread;
-    if (thread === undefined || address.replace !== undefined || this.#statusUnsupported.has(address.team))
-      return;
+    if (address.thread === undefined || address.replace !== undefined) return;
+    await this.threadStatus(address.team, address.channel, address.thread, status, signal);
+  }
+
+  /**
+   * Set (or, with `''`, clear) the status line of the thread `thread` of `channel`. Best effort: a
+   * workspace that refuses it (not an AI app, a missing scope) is not asked again.
+   */
+  async threadStatus(
+    team: string,
+    channel: string,
+    thread: string,
+    status: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (this.#statusUnsupported.has(team)) return;
     try {
       await this.api.call(
-        address.team,
+        team,
         'assistant.threads.setStatus',
-        { channel_id: address.channel, thread_ts: thread, status: status.slice(0, 200) },
+        { channel_id: channel, thread_ts: thread, status: status.slice(0, 200) },
         signal,
       );
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const code = PlatformError.isInstance(error) ? error.code : 'unknown';
-      if (code !== 'rate_limited' && code !== 'slack_unreachable') this.#statusUnsupported.add(address.team);
+      if (code !== 'rate_limited' && code !== 'slack_unreachable') this.#statusUnsupported.add(team);
       this.logger.debug({ err: describeError(error) }, 'slack status line not shown');
     }
   }

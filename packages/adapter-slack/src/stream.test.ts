@@ -107,6 +107,45 @@ describe('Slack native streaming, driven by the delivery engine', () => {
     });
   });
 
+  it("shows a status that stands a while as the thread's status line, and clears it when text comes", async () => {
+    const to = address({ channel: 'C0STATUS' });
+    const thread = String(to.data['thread']);
+    const statuses = () =>
+      fake
+        .callsOf('assistant.threads.setStatus')
+        .filter((call) => call.args['thread_ts'] === thread)
+        .map((call) => call.args['status']);
+    const one = reply(to);
+    await one.push({ type: 'status', text: 'thinking on openai:fake-model…' });
+    await one.push({ type: 'text-delta', delta: 'Let me look. ' });
+    await fake.waitForCall(
+      (call) => call.method === 'chat.appendStream' && call.args['channel'] === 'C0STATUS',
+    );
+    await one.push({ type: 'status', text: 'running shell: ls' });
+    const shown = await fake.waitForCall(
+      (call) => call.method === 'assistant.threads.setStatus' && call.args['thread_ts'] === thread,
+    );
+    expect(shown.args).toMatchObject({ channel_id: 'C0STATUS', status: 'running shell: ls' });
+    await one.push({ type: 'text-delta', delta: 'Found it.' });
+    await one.push({ type: 'reply-end', text: 'Let me look. Found it.', meta: {} });
+    const [sent] = await one.end();
+    expect(statuses()).toEqual(['running shell: ls', '']);
+    expect(fake.message('C0STATUS', sent?.id ?? '')?.text).toBe('Let me look. Found it.');
+  });
+
+  it('leaves the status line alone when text follows the status at once', async () => {
+    const to = address({ channel: 'C0QUICK' });
+    await deliver(to, [
+      { type: 'status', text: 'thinking…' },
+      { type: 'text-delta', delta: 'Quick answer.' },
+      { type: 'reply-end', text: 'Quick answer.', meta: {} },
+    ]);
+    const thread = String(to.data['thread']);
+    expect(
+      fake.callsOf('assistant.threads.setStatus').filter((call) => call.args['thread_ts'] === thread),
+    ).toEqual([]);
+  });
+
   it('neutralises a mention even when it arrives split across deltas', async () => {
     const to = address({ channel: 'C0MENTION' });
     const one = reply(to);

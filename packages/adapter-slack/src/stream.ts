@@ -105,6 +105,15 @@ export class SlackStreamWriter implements StreamWriter {
     );
   }
 
+  /** The thread's status line under the stream (`assistant.threads.setStatus`), as the typing line is. */
+  async status(sent: SentMessage, text: string, signal?: AbortSignal): Promise<void> {
+    const { channel } = streamData(sent);
+    const thread = sent.data?.['thread'];
+    if (typeof thread !== 'string') return;
+    const team = decodeAddress(sent.address, 'assistant.threads.setStatus').team;
+    await this.sender.threadStatus(team, channel, thread, text, signal);
+  }
+
   async stop(sent: SentMessage, signal?: AbortSignal): Promise<void> {
     const { channel, ts } = streamData(sent);
     await this.api.call(

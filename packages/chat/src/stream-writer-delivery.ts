@@ -8,6 +8,11 @@ import { editMessage, postFinal } from './send';
 
 /** A cut ends on whitespace when one lies within this many characters of it. */
 const WORD_REACH = 200;
+/**
+ * A status is shown only once it has stood this long without text replacing it: a quick answer's
+ * "thinking…" costs no platform call, a tool that runs for seconds shows what it does.
+ */
+export const STATUS_DELAY_MS = 1000;
 
 /** What one streamed message holds so far. */
 interface Stream {
@@ -16,6 +21,11 @@ interface Stream {
   streamed: string;
   /** An append failed for good: the final text rewrites the message. */
   broken: boolean;
+  /** The status line the platform shows with the stream (`''`: none). */
+  shownStatus: string;
+  /** The reply's status as last seen, and since when (for {@link STATUS_DELAY_MS}). */
+  seenStatus: string;
+  seenSince: number;
 }
 
 /**
@@ -24,7 +34,9 @@ interface Stream {
  * gate — whole words only, so a mention split across two deltas is appended whole — posts approvals
  * below as they come while the stream goes on, and at the end appends what is missing, stops the stream
  * and puts the final text right: rewritten by `edit` when it differs from what streamed (or an append
- * failed), the part beyond {@link StreamWriter.messageLength} posted after it. `start` is not paced
+ * failed), the part beyond {@link StreamWriter.messageLength} posted after it. A status that stands
+ * {@link STATUS_DELAY_MS} without text is shown with the stream where the writer can (`status`) and
+ * cleared when text comes or the reply ends. `start` is not paced
  * (the adapter declines or starts at once); the final calls carry no newer text to coalesce, so they
  * go at the adapter's gate and retry-afters only, not the request's interval. Resolves false, having
  * posted nothing, when the writer declined (`null`) or could not start: the engine then posts and edits.
@@ -44,7 +56,7 @@ export async function deliverIntoStream(context: DeliveryContext, writer: Stream
   }
   if (sent === null) return false;
   context.journal.sent(context.requestId, [sent]);
-  const stream: Stream = { sent, streamed: '', broken: false };
+  const stream: Stream = { sent, streamed: '', broken: false, shownStatus: '', seenStatus: '', seenSince: 0 };
   try {
     let failures = 0;
     for (;;) {
@@ -54,9 +66,14 @@ export async function deliverIntoStream(context: DeliveryContext, writer: Stream
         continue;
       }
       if (state.end !== undefined) break;
+      const statusDue = writer.status === undefined ? undefined : statusWait(stream, state.status ?? '');
+      if (statusDue === 0) {
+        await showStatus(context, writer, stream, stream.seenStatus);
+        continue;
+      }
       const next = stream.broken ? '' : nextAppend(stream, state.text, writer, false);
       if (next === '') {
-        await state.changed(context.signal);
+        await state.changed(context.signal, statusDue);
         continue;
       }
       if (!context.pacer.isReady) {
@@ -75,12 +92,48 @@ export async function deliverIntoStream(context: DeliveryContext, writer: Stream
         else if (failure.kind !== 'rate-limited') breakStream(context, stream, error);
       }
     }
+    if (stream.shownStatus !== '') await showStatus(context, writer, stream, '');
     await finish({ ...context, pacer: new Pacer(0) }, writer, stream);
   } catch (error) {
     await stop(context, writer, stream);
     throw error;
   }
   return true;
+}
+
+/**
+ * Milliseconds until the reply's status should be shown with the stream; 0 when it (or clearing it)
+ * is due now, undefined when the platform already shows it.
+ */
+function statusWait(stream: Stream, status: string): number | undefined {
+  const now = Date.now();
+  if (status !== stream.seenStatus) {
+    stream.seenStatus = status;
+    stream.seenSince = now;
+  }
+  if (status === stream.shownStatus) return undefined;
+  if (status === '') return 0;
+  return Math.max(0, stream.seenSince + STATUS_DELAY_MS - now);
+}
+
+/** Show `status` with the stream (or clear it), best effort: a failure is logged and the stream goes on. */
+async function showStatus(
+  context: DeliveryContext,
+  writer: StreamWriter,
+  stream: Stream,
+  status: string,
+): Promise<void> {
+  stream.shownStatus = status;
+  try {
+    await gated(
+      context,
+      'typing',
+      (signal) => writer.status?.(stream.sent, status, signal) ?? Promise.resolve(),
+    );
+  } catch (error) {
+    context.signal.throwIfAborted();
+    context.logger.debug(logFields(context, failureFields(error)), 'status line not shown with the stream');
+  }
 }
 
 /**

@@ -94,6 +94,11 @@ export interface StreamWriter {
   append(sent: SentMessage, markdown: string, signal?: AbortSignal): Promise<void>;
   /** End the stream; its message keeps what was appended. */
   stop(sent: SentMessage, signal?: AbortSignal): Promise<void>;
+  /**
+   * Show a passing status line with the stream while no text comes (a tool running, a model thinking);
+   * `''` clears it. Optional; best effort: the engine logs a failure and streams on.
+   */
+  status?(sent: SentMessage, text: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A message the adapter posted, so that it can be edited later. JSON-serialisable. */
