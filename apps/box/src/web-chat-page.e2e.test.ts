@@ -1,6 +1,7 @@
 /**
  * The web chat page in a real headless Chromium (Debian's `chromium`, as `.ci/run` installs it), against
- * the whole box: an answer streams into the page, and a schedule's run appears in it on its own.
+ * the whole box: an answer streams into the page, a schedule's run appears in it on its own, and an
+ * answer's Markdown is drawn while nothing the model writes becomes markup.
  */
 import { existsSync } from 'node:fs';
 import { createLogger, loadConfig } from '@switchboard/core';
@@ -76,6 +77,66 @@ describe.skipIf(!hasChromium)('the web chat page in a browser', () => {
     expect(shown[0]?.text).toBe('Time to stretch!');
     expect(shown[1]?.text).toMatch(/^Scheduled /);
     expect(shown[2]?.text).toBe('Time to stretch!');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it('draws the Markdown of an answer, and what looks like HTML or a script link stays text', async () => {
+    const markdown = [
+      '### Plan',
+      'Some **bold**, *italic*, _also italic_ and `inline code`; a snake_case_name stays as it is.',
+      '',
+      '- first step',
+      '- second [docs](https://example.com/docs)',
+      '',
+      '1. one',
+      '2. two',
+      '',
+      '> quoted',
+      '',
+      '```ts',
+      'const x = 1 < 2 && "<b>";',
+      '```',
+      '',
+      'Then <img src=x onerror="window.pwned=1"> and [click](javascript:alert(1)) and <script>window.pwned=2</script>.',
+    ].join('\n');
+    openai.enqueue({ type: 'text', text: markdown, chunkSize: 7, delayMs: 2 });
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await page.goto(`${box.url}/?c=markdown`);
+    await send(page, 'show me markdown');
+    await page.waitForSelector('.turn.agent .meta', { timeout: 15_000 });
+    const drawn = await page.$eval('.turn.agent .body', (body) => ({
+      heading: body.querySelector('h3, h4, h5, h6')?.textContent,
+      strong: [...body.querySelectorAll('strong')].map((node) => node.textContent),
+      em: [...body.querySelectorAll('em')].map((node) => node.textContent),
+      code: [...body.querySelectorAll('p code')].map((node) => node.textContent),
+      bullets: [...body.querySelectorAll('ul > li')].map((node) => node.textContent),
+      numbered: [...body.querySelectorAll('ol > li')].map((node) => node.textContent),
+      quote: body.querySelector('blockquote')?.textContent,
+      block: body.querySelector('pre > code')?.textContent,
+      language: body.querySelector('pre > code')?.getAttribute('data-language'),
+      links: [...body.querySelectorAll('a')].map((node) => node.getAttribute('href')),
+      markup: body.querySelectorAll('img, script, b').length,
+      last: body.lastElementChild?.textContent,
+      pwned: (globalThis as { pwned?: number }).pwned ?? 'none',
+    }));
+    expect(drawn).toEqual({
+      heading: 'Plan',
+      strong: ['bold'],
+      em: ['italic', 'also italic'],
+      code: ['inline code'],
+      bullets: ['first step', 'second docs'],
+      numbered: ['one', 'two'],
+      quote: 'quoted',
+      block: 'const x = 1 < 2 && "<b>";',
+      language: 'ts',
+      links: ['https://example.com/docs'],
+      markup: 0,
+      last: 'Then <img src=x onerror="window.pwned=1"> and [click](javascript:alert(1)) and <script>window.pwned=2</script>.',
+      pwned: 'none',
+    });
+    expect(await page.$eval('.turn.agent .body p', (node) => node.textContent)).toContain('snake_case_name');
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 40_000);

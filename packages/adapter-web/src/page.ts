@@ -1,6 +1,9 @@
+import { MARKDOWN_SCRIPT } from './page-markdown';
+
 /**
- * The web chat page: one conversation, streamed replies, the model and timings under each answer.
- * Model output is inserted as text only (never as HTML). It sends same-origin JSON (what the owner
+ * The web chat page: one conversation, streamed replies drawn as Markdown, the model and timings under
+ * each answer. Model output is never parsed as HTML: the renderer ({@link MARKDOWN_SCRIPT}) builds the
+ * elements and puts the model's text in as text nodes. It sends same-origin JSON (what the owner
  * guard admits); Send turns into Stop while an answer streams, and stopping closes the request, so
  * the box cancels the task. It listens to its conversation's event stream for answers no request of the
  * page waits for (a schedule's runs) and shows each as a new answer.
@@ -24,6 +27,19 @@ export function renderChatPage(): string {
   .user { align-self: flex-end; background: var(--accent); color: white; }
   .agent { align-self: flex-start; background: #8882; }
   .agent.error { border-left: 3px solid #d33; }
+  .agent .body { white-space: normal; }
+  .body > :first-child { margin-top: 0; }
+  .body > :last-child { margin-bottom: 0; }
+  .body p, .body ul, .body ol, .body pre, .body blockquote { margin: 0 0 .6rem; }
+  .body h3, .body h4, .body h5, .body h6 { margin: .8rem 0 .4rem; font-size: 1rem; }
+  .body h3 { font-size: 1.15rem; }
+  .body ul, .body ol { padding-left: 1.4rem; }
+  .body code { font: .9em ui-monospace, SFMono-Regular, Menlo, monospace; background: #8883; padding: .05em .3em; border-radius: .25em; }
+  .body pre { background: #8882; padding: .6rem .7rem; border-radius: .4rem; overflow-x: auto; white-space: pre; }
+  .body pre code { background: none; padding: 0; }
+  .body blockquote { border-left: 3px solid #8886; padding-left: .7rem; color: var(--muted); }
+  .body a { color: var(--accent); }
+  .body hr { border: 0; border-top: 1px solid #8886; }
   .meta, .status { color: var(--muted); font-size: .8rem; margin-top: .3rem; white-space: normal; }
   form { display: flex; gap: .5rem; padding: .75rem 1rem; border-top: 1px solid #8884; }
   textarea { flex: 1; resize: none; font: inherit; padding: .5rem; border-radius: .4rem; border: 1px solid #8886; }
@@ -40,6 +56,7 @@ export function renderChatPage(): string {
   <textarea id="text" rows="2" placeholder="Ask anything, or /help — Enter sends, Shift+Enter for a new line" autofocus></textarea>
   <button id="send" type="submit">Send</button>
 </form>
+<script>${MARKDOWN_SCRIPT}</script>
 <script>
 (() => {
   const conversation = new URLSearchParams(location.search).get('c') || 'default';
@@ -52,6 +69,7 @@ export function renderChatPage(): string {
     const div = document.createElement('div');
     div.className = 'turn ' + cls;
     const body = document.createElement('div');
+    body.className = 'body';
     body.textContent = text;
     div.append(body);
     log.append(div);
@@ -109,9 +127,13 @@ export function renderChatPage(): string {
   function render(answer, part, headers) {
     const turn = answer.turn;
     if (part.type === 'status') note(turn, 'status', part.text);
-    else if (part.type === 'text-delta') { answer.streamed += part.delta; turn.body.textContent = answer.streamed; }
-    else if (part.type === 'reply-end') { turn.body.textContent = part.text; turn.div.querySelector('.status')?.remove(); note(turn, 'meta', describe(part.meta)); }
-    else if (part.type === 'error') { turn.div.classList.add('error'); turn.body.textContent = (answer.streamed ? answer.streamed + '\\n\\n' : '') + '⚠️ ' + part.message; turn.div.querySelector('.status')?.remove(); }
+    else if (part.type === 'text-delta') { answer.streamed += part.delta; renderMarkdown(turn.body, answer.streamed); }
+    else if (part.type === 'reply-end') { renderMarkdown(turn.body, part.text); turn.div.querySelector('.status')?.remove(); note(turn, 'meta', describe(part.meta)); }
+    else if (part.type === 'error') {
+      turn.div.classList.add('error'); renderMarkdown(turn.body, answer.streamed);
+      const warning = document.createElement('p'); warning.textContent = '⚠️ ' + part.message; turn.body.append(warning);
+      turn.div.querySelector('.status')?.remove();
+    }
     else if (part.type === 'approval-request') approvalBox(turn, part, headers);
     log.scrollTop = log.scrollHeight;
   }
