@@ -14,18 +14,24 @@ afterEach(async () => {
   box = undefined;
 });
 
+/** Listen to `home` on `url` as the terminal chat does, collecting the answers. */
+function listenHome(url: string, apiToken: string | undefined, retryMs?: number) {
+  const answers: PushedAnswer[] = [];
+  const stop = new AbortController();
+  const done = listenForPushes({
+    client: createBoxClient({ url, apiToken }),
+    conversation: 'home',
+    signal: stop.signal,
+    onAnswer: (answer) => answers.push(answer),
+    ...(retryMs === undefined ? {} : { retryMs }),
+  });
+  return { answers, stop, done };
+}
+
 describe('listening to pushed answers', () => {
   it('hands over each pushed answer whole, for its own conversation only, and stops on abort', async () => {
     box = await startFakeBox({ apiToken: TOKEN });
-    const client = createBoxClient({ url: box.url, apiToken: TOKEN });
-    const answers: PushedAnswer[] = [];
-    const stop = new AbortController();
-    const done = listenForPushes({
-      client,
-      conversation: 'home',
-      signal: stop.signal,
-      onAnswer: (answer) => answers.push(answer),
-    });
+    const { answers, stop, done } = listenHome(box.url, TOKEN);
     await vi.waitFor(() => expect(box?.listeners('home')).toBe(1), { timeout: 10_000 });
     expect(box.messages).toEqual([]);
     box.push('home', 'r1', { type: 'status', text: 'thinking…' });
@@ -46,16 +52,7 @@ describe('listening to pushed answers', () => {
   it('listens again after the box restarts on the same port', async () => {
     box = await startFakeBox();
     const port = box.port;
-    const client = createBoxClient({ url: box.url, apiToken: undefined });
-    const answers: PushedAnswer[] = [];
-    const stop = new AbortController();
-    const done = listenForPushes({
-      client,
-      conversation: 'home',
-      signal: stop.signal,
-      retryMs: 50,
-      onAnswer: (answer) => answers.push(answer),
-    });
+    const { answers, stop, done } = listenHome(box.url, undefined, 50);
     await vi.waitFor(() => expect(box?.listeners('home')).toBe(1), { timeout: 10_000 });
     await box.close();
     box = await startFakeBox({ port });

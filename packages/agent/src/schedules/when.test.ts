@@ -46,25 +46,15 @@ describe('reading when a schedule runs, in the words people use', () => {
     expect(read('at 2026-12-24T18:00 light the candles')).toMatchObject({ pattern: '2026-12-24T18:00' });
   });
 
-  it('says what is wrong with a time or an interval it cannot use', () => {
-    expect(read('every day at 25:00 wake up')).toMatchObject({
-      problem: expect.stringContaining('25:00 is not a time of day'),
-    });
-    expect(read('every day at 13pm wake up')).toMatchObject({
-      problem: expect.stringContaining('13pm is not a time of day'),
-    });
-    expect(read('every 7m poll')).toMatchObject({
-      problem: expect.stringContaining('every 7m does not divide the hour evenly'),
-    });
-    expect(read('every 5h poll')).toMatchObject({
-      problem: expect.stringContaining('does not divide the day'),
-    });
-    expect(read('every day at 9:00')).toMatchObject({
-      problem: expect.stringContaining('What should I do then?'),
-    });
-    expect(read('every day at 9 tz:Mars/Olympus hi')).toMatchObject({
-      problem: expect.stringContaining('Mars/Olympus is not a time zone'),
-    });
+  it.each([
+    ['every day at 25:00 wake up', '25:00 is not a time of day'],
+    ['every day at 13pm wake up', '13pm is not a time of day'],
+    ['every 7m poll', 'every 7m does not divide the hour evenly'],
+    ['every 5h poll', 'does not divide the day'],
+    ['every day at 9:00', 'What should I do then?'],
+    ['every day at 9 tz:Mars/Olympus hi', 'Mars/Olympus is not a time zone'],
+  ])('says what is wrong with "%s"', (text, problem) => {
+    expect(read(text)).toMatchObject({ problem: expect.stringContaining(problem) });
   });
 
   it('reads "in 10 minutes" as well as "in 10m"', () => {
