@@ -24,6 +24,7 @@ import { createBoxBus } from './box-bus';
 import { createEmbedder } from './embedder';
 import { createGateway } from './gateway';
 import { memoryRoutes } from './http/memory-routes';
+import { messagesApiRoute } from './http/messages-api';
 import { tasksApiRoutes } from './http/tasks-api';
 import { createHttpApp, type Health, listen } from './http-server';
 import { listenError, StartCancelledError } from './lifecycle/startup-errors';
@@ -151,6 +152,7 @@ export async function startBox(config: Config, options: BoxOptions = {}): Promis
         metricsRoute(metrics, config.http.apiToken),
         ...memoryRoutes({ store: () => store, apiToken: config.http.apiToken }),
         ...tasksApiRoutes({ store: () => store, apiToken: config.http.apiToken }),
+        messagesApiRoute({ store: () => store, apiToken: config.http.apiToken }),
       ],
       owner: {
         listenHost: config.http.host,

@@ -81,6 +81,29 @@ describe.skipIf(!hasChromium)('the web chat page in a browser', () => {
     await page.close();
   }, 40_000);
 
+  it('shows the conversation again after a reload, above what is asked next', async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await page.goto(`${box.url}/?c=reload`);
+    await send(page, 'remember this page');
+    await page.waitForSelector('.turn.agent .meta', { timeout: 15_000 });
+    await page.reload();
+    await page.waitForSelector('.turn.agent.earlier', { timeout: 15_000 });
+    await send(page, 'and now?');
+    await page.waitForSelector('.turn.agent:not(.earlier) .meta', { timeout: 15_000 });
+    const shown = await page.$$eval('.turn', (all) =>
+      all.map((turn) => [turn.className.replace('turn ', ''), turn.firstElementChild?.textContent ?? '']),
+    );
+    expect(shown).toEqual([
+      ['user earlier', 'remember this page'],
+      ['agent earlier', 'Time to stretch!'],
+      ['user', 'and now?'],
+      ['agent', 'Time to stretch!'],
+    ]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
   it('draws the Markdown of an answer, and what looks like HTML or a script link stays text', async () => {
     const markdown = [
       '### Plan',

@@ -20,7 +20,7 @@ import { WEB_OWNER } from './owner';
 import { renderChatPage } from './page';
 import { problem } from './problem';
 import { ConversationPush } from './push';
-import { MAX_BODY_BYTES, parseMessageRequest } from './request';
+import { MAX_BODY_BYTES, parseMessageRequest, webConversation } from './request';
 import { encodePart } from './sse';
 
 /** Settings of the web adapter. */
@@ -242,7 +242,7 @@ function toEvent(id: string, conversation: string, text: string): InboundEvent {
   return {
     id,
     kind: text.trim().startsWith('/') ? 'command' : 'message',
-    conversation: { platform: 'web', account: 'local', channel: conversation, direct: true },
+    conversation: webConversation(conversation),
     author: { platformUserId: WEB_OWNER, displayName: 'Owner' },
     text,
     ...(command ? { command } : {}),

@@ -1,5 +1,12 @@
 export { createWebAdapter, WEB_OWNER, type WebAdapterOptions } from './adapter';
 export { isAuthorized } from './auth';
-export { MAX_BODY_BYTES, MAX_TEXT_LENGTH, type MessageRequest, parseMessageRequest } from './request';
+export {
+  CONVERSATION_NAME,
+  MAX_BODY_BYTES,
+  MAX_TEXT_LENGTH,
+  type MessageRequest,
+  parseMessageRequest,
+  webConversation,
+} from './request';
 export { encodePart, type PushedPart, readEvents, readParts } from './sse';
 export { askOnce, runTerminalChat, type TerminalChatOptions } from './terminal/session';

@@ -5,8 +5,9 @@ import { MARKDOWN_SCRIPT } from './page-markdown';
  * each answer. Model output is never parsed as HTML: the renderer ({@link MARKDOWN_SCRIPT}) builds the
  * elements and puts the model's text in as text nodes. It sends same-origin JSON (what the owner
  * guard admits); Send turns into Stop while an answer streams, and stopping closes the request, so
- * the box cancels the task. It listens to its conversation's event stream for answers no request of the
- * page waits for (a schedule's runs) and shows each as a new answer.
+ * the box cancels the task. It shows the conversation's earlier turns when it loads
+ * (`GET /api/conversations/{c}/messages`), then listens to its event stream for answers no request of
+ * the page waits for (a schedule's runs) and shows each as a new answer.
  */
 export function renderChatPage(): string {
   return `<!doctype html>
@@ -173,7 +174,23 @@ export function renderChatPage(): string {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
-  listen();
+  // What this conversation said before (a reload, another tab), above anything typed meanwhile.
+  async function showEarlier() {
+    try {
+      const response = await fetch('/api/conversations/' + encodeURIComponent(conversation) + '/messages?limit=50', { headers: authHeaders() });
+      if (!response.ok) return;
+      const { messages } = await response.json();
+      const earlier = messages.map((message) => {
+        if (message.role === 'user') return add('user earlier', message.text).div;
+        const turn = add('agent earlier', '');
+        renderMarkdown(turn.body, message.text);
+        return turn.div;
+      });
+      log.prepend(...earlier);
+      log.scrollTop = log.scrollHeight;
+    } catch {}
+  }
+  showEarlier().finally(listen);
   let answering;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

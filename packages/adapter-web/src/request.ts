@@ -1,3 +1,5 @@
+import type { ConversationRef } from '@switchboard/core';
+
 /** A validated body of `POST /api/messages`. */
 export interface MessageRequest {
   /** The conversation's name; the web page and the terminal share `default`. */
@@ -7,6 +9,11 @@ export interface MessageRequest {
 
 /** A conversation's name: 1-64 letters, digits, dots, dashes or underscores. */
 export const CONVERSATION_NAME = /^[\w.-]{1,64}$/;
+
+/** The conversation a web chat name stands for: the owner's direct chat of that name. */
+export function webConversation(name: string): ConversationRef {
+  return { platform: 'web', account: 'local', channel: name, direct: true };
+}
 
 /** The longest message the API accepts, in characters. */
 export const MAX_TEXT_LENGTH = 100_000;

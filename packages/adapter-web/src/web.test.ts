@@ -61,10 +61,13 @@ describe('server-sent reply parts', () => {
 });
 
 describe('the chat page', () => {
-  it('carries a script that compiles and sends same-origin JSON that can be stopped', () => {
+  it('carries scripts that compile and send same-origin JSON that can be stopped', () => {
     const html = renderChatPage();
-    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
-    expect(() => new Function(script)).not.toThrow();
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? '');
+    expect(scripts).toHaveLength(2);
+    for (const source of scripts) expect(() => new Function(source)).not.toThrow();
+    expect(scripts[0]).toContain('function renderMarkdown(target, text)');
+    const script = scripts[1] ?? '';
     expect(script).toContain("fetch('/api/messages'");
     expect(script).toContain("{ 'content-type': 'application/json' }");
     expect(script).toContain('signal: answering.signal');
