@@ -256,6 +256,42 @@ describe('switchboard chat in a terminal', () => {
   );
 });
 
+describe('switchboard chat opening on a conversation that has history', () => {
+  it(
+    'shows the last two exchanges before the prompt, the answers drawn as markdown',
+    async () => {
+      box = await startFakeBox({
+        earlier: {
+          default: [
+            { role: 'user', text: 'an old question' },
+            { role: 'assistant', text: 'an old answer' },
+            { role: 'user', text: 'what is **two** plus two?' },
+            { role: 'assistant', text: 'It is **four**.' },
+          ],
+          other: [{ role: 'user', text: 'not this one' }],
+        },
+      });
+      chat = startChat({ PORT: String(box.port) });
+      const screen = await chat.waitFor(atPrompt, TIMEOUT);
+      const lines = screen.split('\n').map((line) => line.trimEnd());
+      const start = lines.indexOf('── earlier in this conversation ──');
+      expect(start).toBeGreaterThan(0);
+      expect(lines.slice(start, start + 7).filter((line) => line !== '')).toEqual([
+        '── earlier in this conversation ──',
+        'you › an old question',
+        'an old answer',
+        'you › what is **two** plus two?',
+        'It is four.',
+        '── now ──',
+      ]);
+      expect(screen).not.toContain('not this one');
+      chat.type('\u0004');
+      expect(await chat.exited).toBe(0);
+    },
+    TIMEOUT * 2,
+  );
+});
+
 describe('switchboard chat and answers pushed to its conversation', () => {
   it(
     'shows a pushed answer above the prompt with what was typed kept, and holds one that comes while an answer streams',

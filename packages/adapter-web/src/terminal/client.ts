@@ -32,6 +32,14 @@ export interface BoxClient {
    * aborts or the box goes; `unavailable` from a box without that stream (an older box).
    */
   listen(conversation: string, signal: AbortSignal): Promise<AsyncIterable<PushedPart> | 'unavailable'>;
+  /** The conversation's newest `limit` turns, oldest first; none from a box without that route. */
+  earlier(conversation: string, limit: number, signal: AbortSignal): Promise<EarlierTurn[]>;
+}
+
+/** A turn the conversation had before this chat opened. */
+export interface EarlierTurn {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
 }
 
 interface Problem {
@@ -84,6 +92,21 @@ export function createBoxClient(options: { readonly url: string; readonly apiTok
       const noRoute = problem.code === undefined || problem.code === 'not_found';
       if ((response.status === 404 || response.status === 405) && noRoute) return { kind: 'unavailable' };
       return { kind: 'refused', message: problem.message ?? `The box answered HTTP ${response.status}.` };
+    },
+    async earlier(conversation, limit, signal) {
+      const path = `/api/conversations/${encodeURIComponent(conversation)}/messages?limit=${limit}`;
+      const response = await call(path, undefined, signal);
+      if (!response.ok) {
+        await response.body?.cancel();
+        return [];
+      }
+      const body = (await response.json().catch(() => ({}))) as { messages?: unknown };
+      if (!Array.isArray(body.messages)) return [];
+      return body.messages.flatMap((message: { role?: unknown; text?: unknown }) =>
+        (message.role === 'user' || message.role === 'assistant') && typeof message.text === 'string'
+          ? [{ role: message.role, text: message.text }]
+          : [],
+      );
     },
     async listen(conversation, signal) {
       const path = `/api/conversations/${encodeURIComponent(conversation)}/events`;

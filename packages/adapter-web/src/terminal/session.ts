@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { runAnswer } from './answer';
 import { Asides } from './asides';
 import { type BoxClient, createBoxClient } from './client';
+import { showEarlier } from './earlier-view';
 import { readPrompt } from './prompt';
 import { renderPushed } from './pushed-view';
 import { listenForPushes } from './pushes';
@@ -34,7 +35,8 @@ export async function askOnce(options: Omit<TerminalChatOptions, 'input'>, text:
 /**
  * The terminal chat: the same conversation as the web page. At a terminal it has a prompt with history,
  * renders answers as markdown while they stream, and takes Ctrl+C (stop the answer; at an empty prompt,
- * quit) and Ctrl+D (quit). With piped input it answers each line in turn. Answers no message of this
+ * quit) and Ctrl+D (quit); it opens with the conversation's last two exchanges. With piped input it
+ * answers each line in turn. Answers no message of this
  * chat waits for (a schedule's runs) are shown as they end: above the prompt, or after the answer that
  * is streaming.
  */
@@ -64,6 +66,7 @@ async function chat(options: TerminalChatOptions, client: BoxClient, asides: Asi
   const styled = isStyledTerminal(output);
   const hint = `conversation "${conversation}" · Enter sends · Ctrl+C stops an answer · Ctrl+D quits · /help lists commands`;
   output.write(`${styled ? ansi.dim(hint) : hint}\n\n`);
+  if (styled) await showEarlier(client, conversation, output);
   const history: string[] = [];
   const prompt = styled ? ansi.bold('you › ') : 'you › ';
   for (;;) {

@@ -32,11 +32,14 @@ export interface FakeBoxOptions {
   readonly events?: 'serve' | 'missing';
   /** The port to listen on (to start a box again where a client expects it); a free one when left out. */
   readonly port?: number;
+  /** Each conversation's earlier turns, oldest first, for `GET /api/conversations/{c}/messages`. */
+  readonly earlier?: Readonly<Record<string, readonly { role: 'user' | 'assistant'; text: string }[]>>;
 }
 
 /**
  * A stand-in for a running box's web API, for testing its clients: `/healthz`, messages, approvals, and
- * each conversation's event stream (`GET /api/conversations/{conversation}/events`).
+ * each conversation's event stream and earlier turns (`GET /api/conversations/{conversation}/events`,
+ * `…/messages`).
  */
 export interface FakeBox {
   readonly url: string;
@@ -65,6 +68,15 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
     if (request.method === 'GET' && path === '/healthz') return sendJson(response, 200, { ok: true });
     if (options.apiToken && request.headers.authorization !== `Bearer ${options.apiToken}`)
       return sendJson(response, 401, { error: { code: 'unauthorized', message: 'Send the API token.' } });
+    const turns = /^\/api\/conversations\/([^/]+)\/messages$/.exec(path);
+    if (request.method === 'GET' && turns?.[1] !== undefined) {
+      const limit = Number(new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('limit') ?? 50);
+      const all = options.earlier?.[decodeURIComponent(turns[1])] ?? [];
+      const messages = all
+        .slice(-limit)
+        .map((turn) => ({ ...turn, at: new Date(0).toISOString(), taskId: null }));
+      return sendJson(response, 200, { conversation: decodeURIComponent(turns[1]), messages });
+    }
     const events = /^\/api\/conversations\/([^/]+)\/events$/.exec(path);
     if (request.method === 'GET' && events?.[1] !== undefined) {
       if (options.events === 'missing')
