@@ -1,7 +1,9 @@
 export { createWebAdapter, WEB_OWNER, type WebAdapterOptions } from './adapter';
 export { isAuthorized } from './auth';
 export {
+  BAD_CONVERSATION_IN_PATH,
   CONVERSATION_NAME,
+  conversationInPath,
   MAX_BODY_BYTES,
   MAX_TEXT_LENGTH,
   type MessageRequest,

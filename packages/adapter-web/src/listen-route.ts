@@ -2,7 +2,7 @@ import type { WebhookRoute } from '@switchboard/core';
 import { isAuthorized } from './auth';
 import { problem } from './problem';
 import type { ConversationPush } from './push';
-import { CONVERSATION_NAME } from './request';
+import { BAD_CONVERSATION_IN_PATH, conversationInPath } from './request';
 
 /**
  * `GET /api/conversations/{conversation}/events`: a `text/event-stream` of the conversation's replies
@@ -20,19 +20,8 @@ export function listenRoute(options: {
     async handle(request, context) {
       if (!isAuthorized(request, context.remoteAddress, options.apiToken))
         return problem(401, 'unauthorized', 'Send the same credentials as for /api/messages.');
-      const segment = new URL(request.url).pathname.split('/').at(-2) ?? '';
-      let conversation = '';
-      try {
-        conversation = decodeURIComponent(segment);
-      } catch {
-        // refused below
-      }
-      if (!CONVERSATION_NAME.test(conversation))
-        return problem(
-          400,
-          'bad_request',
-          'The conversation in the path must be 1-64 letters, digits, dots, dashes or underscores.',
-        );
+      const conversation = conversationInPath(new URL(request.url));
+      if (conversation === undefined) return problem(400, 'bad_request', BAD_CONVERSATION_IN_PATH);
       const events = options.push.listen(conversation);
       if (events === 'full')
         return problem(429, 'too_many_listeners', 'Too many pages are listening; close some and retry.', {

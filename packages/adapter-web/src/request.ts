@@ -10,6 +10,23 @@ export interface MessageRequest {
 /** A conversation's name: 1-64 letters, digits, dots, dashes or underscores. */
 export const CONVERSATION_NAME = /^[\w.-]{1,64}$/;
 
+/** What a route says when the conversation in its path is not a name. */
+export const BAD_CONVERSATION_IN_PATH =
+  'The conversation in the path must be 1-64 letters, digits, dots, dashes or underscores.';
+
+/**
+ * The conversation name of a `/api/conversations/{conversation}/<what>` URL, decoded; undefined when it
+ * is not a name ({@link CONVERSATION_NAME}) or not decodable.
+ */
+export function conversationInPath(url: URL): string | undefined {
+  try {
+    const name = decodeURIComponent(url.pathname.split('/').at(-2) ?? '');
+    return CONVERSATION_NAME.test(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The conversation a web chat name stands for: the owner's direct chat of that name. */
 export function webConversation(name: string): ConversationRef {
   return { platform: 'web', account: 'local', channel: name, direct: true };

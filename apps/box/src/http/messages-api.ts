@@ -1,4 +1,9 @@
-import { CONVERSATION_NAME, isAuthorized, webConversation } from '@switchboard/adapter-web';
+import {
+  BAD_CONVERSATION_IN_PATH,
+  conversationInPath,
+  isAuthorized,
+  webConversation,
+} from '@switchboard/adapter-web';
 import { conversationKey, type WebhookRoute } from '@switchboard/core';
 import type { Store } from '@switchboard/memory';
 
@@ -29,18 +34,8 @@ export function messagesApiRoute(options: MessagesApiOptions): WebhookRoute {
       if (!isAuthorized(request, context.remoteAddress, options.apiToken))
         return problem(401, 'unauthorized', 'Send the same credentials as for /api/messages.');
       const url = new URL(request.url);
-      let name = '';
-      try {
-        name = decodeURIComponent(url.pathname.split('/').at(-2) ?? '');
-      } catch {
-        // refused below
-      }
-      if (!CONVERSATION_NAME.test(name))
-        return problem(
-          400,
-          'bad_request',
-          'The conversation in the path must be 1-64 letters, digits, dots, dashes or underscores.',
-        );
+      const name = conversationInPath(url);
+      if (name === undefined) return problem(400, 'bad_request', BAD_CONVERSATION_IN_PATH);
       const limit = Number(url.searchParams.get('limit') ?? 50);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         return problem(400, 'bad_request', `"limit" must be a whole number from 1 to ${MAX_LIMIT}.`);
