@@ -103,7 +103,7 @@ export async function deliverIntoStream(context: DeliveryContext, writer: Stream
 
 /**
  * Milliseconds until the reply's status should be shown with the stream; 0 when it (or clearing it)
- * is due now, undefined when the platform already shows it.
+ * is due now, undefined when the platform already shows it. Notes on `stream` when the status changed.
  */
 function statusWait(stream: Stream, status: string): number | undefined {
   const now = Date.now();
