@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { conversationKey, type InboundEvent } from '@switchboard/core';
 import type { ScheduleRecord, ScheduleStore } from '@switchboard/memory';
-import { isCron, nextRunOf } from './next-run';
+import { isCron, localDateTime, nextRunOf } from './next-run';
 import { patternInWords } from './pattern-words';
 import { readSchedule, WHEN_HELP } from './when';
 
@@ -10,7 +10,9 @@ export function describeSchedule(schedule: ScheduleRecord): string {
   const when = isCron(schedule.pattern)
     ? (patternInWords(schedule.pattern) ?? `"${schedule.pattern}"`)
     : `at ${schedule.pattern}`;
-  const next = schedule.nextRunAt ? `next ${schedule.nextRunAt.toISOString()}` : 'done';
+  const next = schedule.nextRunAt
+    ? `next ${localDateTime(schedule.nextRunAt, schedule.timeZone).replace('T', ' ')}`
+    : 'done';
   return `${schedule.id} · ${when} (${schedule.timeZone}) · ${next} · ${schedule.prompt}`;
 }
 

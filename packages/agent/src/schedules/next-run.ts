@@ -38,3 +38,19 @@ export function checkPattern(pattern: string, timeZone: string): PatternProblem 
     return { problem: `"${pattern}" is not a cron expression or a date-time I can read (${why})` };
   }
 }
+
+/** `date` as the local date and time in `timeZone`, to the minute: `2026-12-24T18:00`. */
+export function localDateTime(date: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((item) => item.type === type)?.value ?? '00';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}

@@ -63,7 +63,7 @@ describe('the schedule and task_status tools, called by the model through the to
     const parts = await harness.say('/ask every morning at 9 Berlin time, give me the news', where);
     expect(parts.at(-1)).toMatchObject({ type: 'reply-end', text: 'Done.' });
     expect(toolResults().at(-1)).toMatch(
-      /^Scheduled [0-9a-f]{8} · every day at 09:00 \(Europe\/Berlin\) · next 2026-12-07T08:00:00.000Z/,
+      /^Scheduled [0-9a-f]{8} · every day at 09:00 \(Europe\/Berlin\) · next 2026-12-07 09:00/,
     );
     const [created] = await store.listSchedules(key);
     expect(created).toMatchObject({

@@ -1,5 +1,5 @@
 import { readNaturalWhen } from './natural-when';
-import { checkPattern, nextRunOf } from './next-run';
+import { checkPattern, localDateTime, nextRunOf } from './next-run';
 
 /** A `/schedule` line read: when it runs, in which time zone, and what to ask. */
 export interface ScheduleRequest {
@@ -74,16 +74,5 @@ export function readSchedule(
 /** The next `hour:minute` after `now` in `timeZone`, as the local date-time a one-off run is written as. */
 function nextTimeOfDay(time: { hour: number; minute: number }, timeZone: string, now: number): string {
   const next = nextRunOf(`${time.minute} ${time.hour} * * *`, timeZone, new Date(now)) ?? new Date(now);
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(next);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((item) => item.type === type)?.value ?? '00';
-  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+  return localDateTime(next, timeZone);
 }
