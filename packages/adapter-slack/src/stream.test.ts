@@ -7,7 +7,7 @@ import {
   type SentMessage,
 } from '@switchboard/core';
 import { type FakeSlack, slackTs, startFakeSlack } from '@switchboard/testkit/fake-slack';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter } from './adapter';
 import { encodeAddress, type SlackAddress } from './address';
 import { STREAM_CHUNK_LIMIT, STREAM_MESSAGE_LIMIT } from './stream';
@@ -129,7 +129,7 @@ describe('Slack native streaming, driven by the delivery engine', () => {
     await one.push({ type: 'text-delta', delta: 'Found it.' });
     await one.push({ type: 'reply-end', text: 'Let me look. Found it.', meta: {} });
     const [sent] = await one.end();
-    expect(statuses()).toEqual(['running shell: ls', '']);
+    await vi.waitFor(() => expect(statuses()).toEqual(['running shell: ls', '']), { timeout: 5000 });
     expect(fake.message('C0STATUS', sent?.id ?? '')?.text).toBe('Let me look. Found it.');
   });
 

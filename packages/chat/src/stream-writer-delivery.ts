@@ -26,6 +26,8 @@ interface Stream {
   /** The reply's status as last seen, and since when (for {@link STATUS_DELAY_MS}). */
   seenStatus: string;
   seenSince: number;
+  /** The status calls, one after another, apart from the appends (a slow or limited one holds no text). */
+  statusCalls: Promise<void>;
 }
 
 /**
@@ -56,7 +58,15 @@ export async function deliverIntoStream(context: DeliveryContext, writer: Stream
   }
   if (sent === null) return false;
   context.journal.sent(context.requestId, [sent]);
-  const stream: Stream = { sent, streamed: '', broken: false, shownStatus: '', seenStatus: '', seenSince: 0 };
+  const stream: Stream = {
+    sent,
+    streamed: '',
+    broken: false,
+    shownStatus: '',
+    seenStatus: '',
+    seenSince: 0,
+    statusCalls: Promise.resolve(),
+  };
   try {
     let failures = 0;
     for (;;) {
@@ -68,7 +78,7 @@ export async function deliverIntoStream(context: DeliveryContext, writer: Stream
       if (state.end !== undefined) break;
       const statusDue = writer.status === undefined ? undefined : statusWait(stream, state.status ?? '');
       if (statusDue === 0) {
-        await showStatus(context, writer, stream, stream.seenStatus);
+        showStatus(context, writer, stream, stream.seenStatus);
         continue;
       }
       const next = stream.broken ? '' : nextAppend(stream, state.text, writer, false);
@@ -92,7 +102,7 @@ export async function deliverIntoStream(context: DeliveryContext, writer: Stream
         else if (failure.kind !== 'rate-limited') breakStream(context, stream, error);
       }
     }
-    if (stream.shownStatus !== '') await showStatus(context, writer, stream, '');
+    if (stream.shownStatus !== '') showStatus(context, writer, stream, '');
     await finish({ ...context, pacer: new Pacer(0) }, writer, stream);
   } catch (error) {
     await stop(context, writer, stream);
@@ -116,24 +126,27 @@ function statusWait(stream: Stream, status: string): number | undefined {
   return Math.max(0, stream.seenSince + STATUS_DELAY_MS - now);
 }
 
-/** Show `status` with the stream (or clear it), best effort: a failure is logged and the stream goes on. */
-async function showStatus(
-  context: DeliveryContext,
-  writer: StreamWriter,
-  stream: Stream,
-  status: string,
-): Promise<void> {
+/**
+ * Show `status` with the stream (or clear it), best effort and in the background: the calls go one after
+ * another at the adapter's `typing` gate, and a failure is logged; the appends never wait for them.
+ */
+function showStatus(context: DeliveryContext, writer: StreamWriter, stream: Stream, status: string): void {
   stream.shownStatus = status;
-  try {
-    await gated(
-      context,
-      'typing',
-      (signal) => writer.status?.(stream.sent, status, signal) ?? Promise.resolve(),
-    );
-  } catch (error) {
-    context.signal.throwIfAborted();
-    context.logger.debug(logFields(context, failureFields(error)), 'status line not shown with the stream');
-  }
+  stream.statusCalls = stream.statusCalls.then(async () => {
+    try {
+      await gated(
+        context,
+        'typing',
+        (signal) => writer.status?.(stream.sent, status, signal) ?? Promise.resolve(),
+      );
+    } catch (error) {
+      if (!context.signal.aborted)
+        context.logger.debug(
+          logFields(context, failureFields(error)),
+          'status line not shown with the stream',
+        );
+    }
+  });
 }
 
 /**
