@@ -71,14 +71,7 @@ export function createBoxClient(options: { readonly url: string; readonly apiTok
   const client: BoxClient = {
     async send(conversation, text, signal) {
       const response = await call('/api/messages', { conversation, text }, signal);
-      if (!response.ok || response.body === null) {
-        const problem = await readProblem(response);
-        throw new BoxRequestError(
-          problem.code ?? 'box_refused',
-          problem.message ?? `The box answered HTTP ${response.status}.`,
-          { status: response.status },
-        );
-      }
+      if (!response.ok || response.body === null) throw refusal(response, await readProblem(response));
       return readParts(response.body);
     },
     async decide(approvalId, choice, signal) {
@@ -89,8 +82,7 @@ export function createBoxClient(options: { readonly url: string; readonly apiTok
         return { kind: 'decided' };
       }
       const problem = await readProblem(response);
-      const noRoute = problem.code === undefined || problem.code === 'not_found';
-      if ((response.status === 404 || response.status === 405) && noRoute) return { kind: 'unavailable' };
+      if (isMissingRoute(response, problem)) return { kind: 'unavailable' };
       return { kind: 'refused', message: problem.message ?? `The box answered HTTP ${response.status}.` };
     },
     async earlier(conversation, limit, signal) {
@@ -113,16 +105,26 @@ export function createBoxClient(options: { readonly url: string; readonly apiTok
       const response = await call(path, undefined, signal);
       if (response.ok && response.body !== null) return readEvents<PushedPart>(response.body);
       const problem = await readProblem(response);
-      const noRoute = problem.code === undefined || problem.code === 'not_found';
-      if ((response.status === 404 || response.status === 405) && noRoute) return 'unavailable';
-      throw new BoxRequestError(
-        problem.code ?? 'box_refused',
-        problem.message ?? `The box answered HTTP ${response.status}.`,
-        { status: response.status },
-      );
+      if (isMissingRoute(response, problem)) return 'unavailable';
+      throw refusal(response, problem);
     },
   };
   return client;
+}
+
+/** The box has no such route (an older box): its own 404, or a 405 without one of our problem codes. */
+function isMissingRoute(response: Response, problem: Problem): boolean {
+  const noRoute = problem.code === undefined || problem.code === 'not_found';
+  return (response.status === 404 || response.status === 405) && noRoute;
+}
+
+/** The box's refusal as an error, in its own words when it gave some. */
+function refusal(response: Response, problem: Problem): BoxRequestError {
+  return new BoxRequestError(
+    problem.code ?? 'box_refused',
+    problem.message ?? `The box answered HTTP ${response.status}.`,
+    { status: response.status },
+  );
 }
 
 async function readProblem(response: Response): Promise<Problem> {

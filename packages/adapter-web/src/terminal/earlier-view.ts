@@ -1,6 +1,6 @@
 import type { BoxClient, EarlierTurn } from './client';
 import { createTerminalView } from './reply-view';
-import { ansi, sanitize, screenSizeOf } from './screen';
+import { ansi, sanitize, screenSizeOf, textSink } from './screen';
 
 /** How many earlier turns the chat shows when it opens: the last two exchanges. */
 const EARLIER_TURNS = 4;
@@ -12,25 +12,20 @@ const EARLIER_WAIT_MS = 1500;
 /** The text the chat prints for `turns`: a dim heading, then each turn as it was shown. */
 export function renderEarlier(turns: readonly EarlierTurn[], output: NodeJS.WritableStream): string {
   if (turns.length === 0) return '';
-  let text = `${ansi.dim('── earlier in this conversation ──')}\n`;
-  const collector = {
-    write(chunk: string) {
-      text += chunk;
-      return true;
-    },
-  } as unknown as NodeJS.WritableStream;
+  const sink = textSink();
+  const view = () => createTerminalView(sink.stream, () => screenSizeOf(output));
   for (const turn of turns) {
     if (turn.role === 'user') {
-      text += `${ansi.dim(`you › ${sanitize(turn.text).replace(/\n/g, ' ')}`)}\n`;
+      sink.stream.write(`${ansi.dim(`you › ${sanitize(turn.text).replace(/\n/g, ' ')}`)}\n`);
       continue;
     }
     const shortened =
       turn.text.length > EARLIER_ANSWER_CHARS
         ? `${turn.text.slice(0, EARLIER_ANSWER_CHARS).trimEnd()}…`
         : turn.text;
-    createTerminalView(collector, () => screenSizeOf(output)).end(shortened, {});
+    view().end(shortened, {});
   }
-  return `${text}${ansi.dim('── now ──')}\n\n`;
+  return `${ansi.dim('── earlier in this conversation ──')}\n${sink.text()}${ansi.dim('── now ──')}\n\n`;
 }
 
 /** Print the conversation's last turns when the chat opens at a terminal; nothing when there are none. */

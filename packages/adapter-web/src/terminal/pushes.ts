@@ -1,4 +1,4 @@
-import type { ReplyMeta, ReplyPart } from '@switchboard/core';
+import { type ReplyMeta, type ReplyPart, sleep } from '@switchboard/core';
 import type { BoxClient } from './client';
 
 /** A whole answer the box pushed to the conversation (a schedule's run), shown once it has ended. */
@@ -54,19 +54,7 @@ export async function listenForPushes(listening: PushListening): Promise<void> {
     } catch {
       // The box went away or refused; listen again after the pause.
     }
-    await pause(retryMs, signal);
+    await sleep(retryMs, signal).catch(() => {});
     retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -88,3 +88,18 @@ export function screenSizeOf(output: NodeJS.WritableStream): ScreenSize {
 export function isStyledTerminal(output: NodeJS.WritableStream, env = process.env): boolean {
   return (output as Partial<NodeJS.WriteStream>).isTTY === true && env['TERM'] !== 'dumb';
 }
+
+/**
+ * A stream that keeps what a view writes, for text printed later in one piece (an answer that arrives
+ * while the user types, the turns shown when the chat opens).
+ */
+export function textSink(): { readonly stream: NodeJS.WritableStream; text(): string } {
+  let text = '';
+  const stream = {
+    write(chunk: string) {
+      text += chunk;
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+  return { stream, text: () => text };
+}

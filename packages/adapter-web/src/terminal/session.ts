@@ -36,9 +36,8 @@ export async function askOnce(options: Omit<TerminalChatOptions, 'input'>, text:
  * The terminal chat: the same conversation as the web page. At a terminal it has a prompt with history,
  * renders answers as markdown while they stream, and takes Ctrl+C (stop the answer; at an empty prompt,
  * quit) and Ctrl+D (quit); it opens with the conversation's last two exchanges. With piped input it
- * answers each line in turn. Answers no message of this
- * chat waits for (a schedule's runs) are shown as they end: above the prompt, or after the answer that
- * is streaming.
+ * answers each line in turn. Answers no message of this chat waits for (a schedule's runs) are shown as
+ * they end: above the prompt, or after the answer that is streaming.
  */
 export async function runTerminalChat(options: TerminalChatOptions): Promise<void> {
   const client = createBoxClient(options);
