@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startFakeOpenAI } from '../../packages/testkit/src/fake-openai/index';
 import { cpuSecondsByName } from './cpu';
+import { inParallel } from './parallel';
 import { runLoad } from './throughput';
 
 /**
@@ -42,15 +43,6 @@ async function cpuOf(
   const usage = process.cpuUsage(usageBefore);
   const externalSeconds = (await external()) - externalBefore;
   return ((usage.user + usage.system) / 1000 + externalSeconds * 1000) / commands;
-}
-
-/** Run `count` jobs, `concurrency` at a time. */
-async function inParallel(count: number, concurrency: number, job: (index: number) => Promise<void>) {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await job(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
 }
 
 function bareSseServer(): Promise<Server> {
@@ -188,6 +180,7 @@ async function nats(natsUrl: string, commands: number, concurrency: number): Pro
     });
   }
   let received = 0;
+  let target = 0;
   let done: () => void = () => {};
   const consume = async (side: string, onMessage: (subject: string) => Promise<void>) => {
     const messages = await (await js.consumers.get(`${run}_${side}`, 'floor')).consume({ max_messages: 256 });
@@ -206,7 +199,6 @@ async function nats(natsUrl: string, commands: number, concurrency: number): Pro
     received += 1;
     if (received === target) done();
   });
-  let target = 0;
   const round = async (total: number) => {
     received = 0;
     target = total;

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { inParallel } from './parallel';
 import { percentile } from './stats';
 
 /** What a load run through the web API measured. */
@@ -59,19 +60,14 @@ export async function runLoad(
   const target = new URL(url);
   const latencies: number[] = [];
   let failed = 0;
-  let next = 0;
   const started = performance.now();
-  const lane = async () => {
-    while (next < options.total) {
-      const index = next++;
-      const sent = performance.now();
-      const conversation = `load-${index % options.conversations}`;
-      const ok = await askOnce(agent, target, conversation, token).catch(() => false);
-      latencies.push(performance.now() - sent);
-      if (!ok) failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, lane));
+  await inParallel(options.total, options.concurrency, async (index) => {
+    const sent = performance.now();
+    const conversation = `load-${index % options.conversations}`;
+    const ok = await askOnce(agent, target, conversation, token).catch(() => false);
+    latencies.push(performance.now() - sent);
+    if (!ok) failed++;
+  });
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   return {
