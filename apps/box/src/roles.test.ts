@@ -162,7 +162,7 @@ describe.runIf(natsUrl && databaseUrl)('a gateway and a worker over NATS and Pos
     expect(series(gatewayMetrics, 'switchboard_requests_finished_total', { outcome: 'answered' })).toBe(0);
   }, 60_000);
 
-  it('gives the worker no web chat and the gateway no models', async () => {
+  it('gives the worker no web chat and no platforms, and the gateway no models', async () => {
     const response = await fetch(`${worker.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -171,7 +171,7 @@ describe.runIf(natsUrl && databaseUrl)('a gateway and a worker over NATS and Pos
     expect(response.status).toBe(404);
     expect(gateway.models.list()).toEqual([]);
     const health = (await (await fetch(`${worker.url}/healthz`)).json()) as { role: string; bus: string };
-    expect(health).toMatchObject({ role: 'worker', bus: 'nats', database: 'postgres' });
+    expect(health).toMatchObject({ role: 'worker', bus: 'nats', database: 'postgres', platforms: [] });
   });
 });
 

@@ -79,13 +79,18 @@ export function formatBanner(input: {
     report.status === 'degraded'
       ? 'Switchboard is running, degraded: a platform or model below needs attention.'
       : 'Switchboard is running.';
+  const address =
+    role === 'worker'
+      ? `  health:    ${input.url}/healthz and ${input.url}/metrics (a worker serves no chat)`
+      : `  web chat:  ${input.url}`;
+  const modelSource = role === 'gateway' ? [] : [`  local models from: ${describeModelSource(config)}`];
   return [
     '',
     headline,
-    `  web chat:  ${input.url}`,
+    address,
     `  database:  ${input.database}`,
     ...deploymentLines(config),
-    `  local models from: ${describeModelSource(config)}`,
+    ...modelSource,
     '  models:',
     ...models,
     '  platforms:',

@@ -32,13 +32,14 @@ function configured(config: Config, platform: Platform): boolean {
 /**
  * Every platform with its state: an adapter's own `status()` (adapters without one count as connected
  * once started), `connecting` for a configured platform whose adapter has not started yet, and
- * `disabled` with how to turn it on for the rest.
+ * `disabled` with how to turn it on for the rest. A worker holds no platform connection: none.
  */
 export function platformReports(
   config: Config,
   adapters: readonly ChatAdapter[],
   started: boolean,
 ): PlatformReport[] {
+  if (config.deployment.role === 'worker') return [];
   return PLATFORMS.map((platform): PlatformReport => {
     const adapter = adapters.find((candidate) => candidate.platform === platform);
     if (adapter === undefined || !configured(config, platform)) {
