@@ -162,6 +162,30 @@ describe.runIf(natsUrl && databaseUrl)('a gateway and a worker over NATS and Pos
     expect(series(gatewayMetrics, 'switchboard_requests_finished_total', { outcome: 'answered' })).toBe(0);
   }, 60_000);
 
+  it('stops the worker’s answer when the web client goes away at the gateway (abandon over NATS)', async () => {
+    fake.enqueue({ type: 'stall', afterChunks: 1, text: 'This answer would go on and on.' });
+    const client = new AbortController();
+    const response = await fetch(`${gateway.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversation: 'walked-away', text: 'write me a novel' }),
+      signal: client.signal,
+    });
+    expect(response.status).toBe(200);
+    if (response.body === null) throw new Error('no body');
+    for await (const part of readParts(response.body)) if (part.type === 'text-delta') break;
+    const call = fake.requests.filter((request) => request.path === '/v1/chat/completions').at(-1);
+    expect(call?.outcome).toBe('pending');
+
+    client.abort();
+    await expect.poll(() => call?.outcome, { timeout: 10_000 }).toBe('client-closed');
+    await expect
+      .poll(async () => (await worker.store.listTasks('web:local:walked-away:-', 1))[0]?.status, {
+        timeout: 10_000,
+      })
+      .toBe('cancelled');
+  }, 30_000);
+
   it('gives the worker no web chat and no platforms, and the gateway no models', async () => {
     const response = await fetch(`${worker.url}/api/messages`, {
       method: 'POST',

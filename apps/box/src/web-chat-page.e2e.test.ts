@@ -47,6 +47,7 @@ describe.skipIf(!hasChromium)('the web chat page in a browser', () => {
       OPENAI_BASE_URL: openai.url,
       OPENAI_MODELS: 'fake-model',
       SCHEDULE_TICK_SECONDS: '1',
+      TASK_FOREGROUND_SECONDS: '1',
     };
     box = await startBox(loadConfig({ env, file: false }), {
       port: 0,
@@ -77,6 +78,39 @@ describe.skipIf(!hasChromium)('the web chat page in a browser', () => {
     expect(shown[0]?.text).toBe('Time to stretch!');
     expect(shown[1]?.text).toMatch(/^Scheduled /);
     expect(shown[2]?.text).toBe('Time to stretch!');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it('lets go of an answer that goes on in the background, which then arrives in the same turn', async () => {
+    const slow = 'Thought about it for a long while. '.repeat(3).trim();
+    openai.enqueue({ type: 'text', text: slow, chunkSize: 2, delayMs: 150 });
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await page.goto(`${box.url}/?c=background`);
+    await send(page, 'take your time');
+    await page.waitForFunction(
+      "document.querySelector('.turn.agent .status')?.textContent?.startsWith('working on it')",
+      { timeout: 15_000 },
+    );
+    await page.waitForFunction("document.querySelector('#send')?.textContent === 'Send'", { timeout: 2000 });
+    await send(page, 'and meanwhile?');
+    await page.waitForSelector('.turn.agent .meta', { timeout: 15_000 });
+    const meanwhile = await page.$$eval('.turn.agent', (turns) =>
+      turns.map((turn) => turn.querySelector('.meta') !== null),
+    );
+    expect(meanwhile).toEqual([false, true]);
+    await page.waitForFunction("document.querySelectorAll('.turn.agent .meta').length === 2", {
+      timeout: 15_000,
+    });
+    const shown = await answers(page);
+    expect(shown).toEqual([
+      { text: slow, pushed: false },
+      { text: 'Time to stretch!', pushed: false },
+    ]);
+    expect(await page.$$eval('.turn', (all) => all.length)).toBe(4);
+    const tasks = await box.store.listTasks('web:local:background:-', 10, 'ask');
+    expect(tasks.map((task) => task.status)).toEqual(['succeeded', 'succeeded']);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 40_000);

@@ -37,6 +37,8 @@ interface OpenStream {
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
   /** False once the reply ended or the client went away. */
   open: boolean;
+  /** True once the reply said its request goes on in the background: the client may go without stopping it. */
+  background: boolean;
 }
 
 /**
@@ -45,7 +47,8 @@ interface OpenStream {
  * open until the task's `reply-end` or `error`), and `POST /api/approvals/{approvalId}` decides one.
  * Streams natively: parts go straight to the open HTTP response. When the client goes away before the
  * reply ended, the adapter hands the sink an `abandon` action for the request, and the agent cancels its
- * task (ADR 0021). Parts whose request has no open stream (a schedule's runs) are pushed to the pages
+ * task (ADR 0021) — unless the reply said the request goes on in the background (ADR 0040): then the
+ * client may go, and the rest of the reply is pushed to the conversation like a schedule's. Parts whose request has no open stream (a schedule's runs) are pushed to the pages
  * listening on `GET /api/conversations/{conversation}/events` (ADR 0051).
  */
 export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
@@ -68,11 +71,18 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
       });
     });
 
-  /** The client of `event` went away: forget its stream and, if its reply had not ended, abandon it. */
+  /**
+   * The client of `event` went away: forget its stream and, if its reply had not ended, abandon it —
+   * unless the request went on in the background, whose later parts go to the conversation's listeners.
+   */
   const abandon = (event: InboundEvent, stream: OpenStream) => {
     if (!stream.open) return;
     stream.open = false;
     if (streams.get(event.id) === stream) streams.delete(event.id);
+    if (stream.background) {
+      options.logger?.info({ eventId: event.id }, 'web client left a request that goes on in the background');
+      return;
+    }
     push.abandoned(event.id);
     const current = sink;
     if (current === undefined) return;
@@ -104,6 +114,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
       push.deliver(typeof conversation === 'string' ? conversation : undefined, requestId, part);
       return;
     }
+    if (part.type === 'status' && part.background !== undefined) stream.background = true;
     stream.controller.enqueue(encodePart(part));
     if (isFinalPart(part)) {
       stream.open = false;
@@ -151,7 +162,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
     };
     const events = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        stream = { controller, open: true };
+        stream = { controller, open: true, background: false };
       },
       cancel: clientGone,
     });

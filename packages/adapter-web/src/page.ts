@@ -5,7 +5,9 @@ import { MARKDOWN_SCRIPT } from './page-markdown';
  * each answer. Model output is never parsed as HTML: the renderer ({@link MARKDOWN_SCRIPT}) builds the
  * elements and puts the model's text in as text nodes. It sends same-origin JSON (what the owner
  * guard admits); Send turns into Stop while an answer streams, and stopping closes the request, so
- * the box cancels the task. It shows the conversation's earlier turns when it loads
+ * the box cancels the task — until the answer goes on in the background (ADR 0040): then the page lets
+ * go of the request and is free for the next message, and the answer arrives in the same turn from the
+ * conversation's event stream (`/cancel <id>` still stops it). It shows the conversation's earlier turns when it loads
  * (`GET /api/conversations/{c}/messages`), then listens to its event stream for answers no request of
  * the page waits for (a schedule's runs) and shows each as a new answer.
  */
@@ -138,7 +140,7 @@ export function renderChatPage(): string {
     else if (part.type === 'approval-request') approvalBox(turn, part, headers);
     log.scrollTop = log.scrollHeight;
   }
-  async function ask(text) {
+  async function ask(text, answering) {
     add('user', text);
     const turn = add('agent', '');
     const headers = authHeaders();
@@ -152,7 +154,18 @@ export function renderChatPage(): string {
       turn.div.classList.add('error'); turn.body.textContent = problem.error.message; return;
     }
     const answer = { turn, streamed: '' };
-    await readEvents(response, (part) => render(answer, part, headers));
+    // A request that goes on in the background frees the page: its answer comes on the conversation's stream.
+    const requestId = response.headers.get('x-request-id');
+    const detached = new Error('in the background');
+    try {
+      await readEvents(response, (part) => {
+        render(answer, part, headers);
+        if (part.type === 'status' && part.background && requestId) { pushed.set(requestId, answer); throw detached; }
+      });
+    } catch (error) {
+      if (error !== detached) throw error;
+      answering.abort();
+    }
   }
   // Answers no request of this page waits for (a schedule's runs) arrive on the conversation's event stream.
   const pushed = new Map();
@@ -198,7 +211,7 @@ export function renderChatPage(): string {
     const text = input.value.trim();
     if (!text) return;
     input.value = ''; answering = new AbortController(); send.textContent = 'Stop';
-    try { await ask(text); } catch (error) {
+    try { await ask(text, answering); } catch (error) {
       if (answering.signal.aborted) add('agent status', '(stopped)');
       else add('agent error', 'The box did not answer: ' + error.message);
     }

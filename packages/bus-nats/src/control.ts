@@ -1,6 +1,18 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ControlMessage, Logger, Unsubscribe } from '@switchboard/core';
 
+/** Every control message type; a `Record` so that a type added to {@link ControlMessage} must be added here. */
+const CONTROL_TYPES: Readonly<Record<ControlMessage['type'], true>> = {
+  cancel: true,
+  abandon: true,
+  'approval-decided': true,
+};
+
+function isControlMessage(value: unknown): value is ControlMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && Object.hasOwn(CONTROL_TYPES, type);
+}
+
 /**
  * Control messages (cancel, approval decided) over core NATS publish/subscribe: every bus connected
  * when a message is published hands it to each of its control handlers. At most once, not stored: a
@@ -29,14 +41,14 @@ export class ControlChannel {
     const subscription = this.#nc.subscribe(this.#subject, {
       callback: (error, msg) => {
         if (error !== null) return;
-        let message: ControlMessage;
+        let message: unknown;
         try {
-          message = msg.json<ControlMessage>();
+          message = msg.json<unknown>();
         } catch {
           this.#logger.error('a control message is not JSON; dropped');
           return;
         }
-        if (message?.type !== 'cancel' && message?.type !== 'approval-decided') {
+        if (!isControlMessage(message)) {
           this.#logger.error('a control message has an unknown type; dropped');
           return;
         }

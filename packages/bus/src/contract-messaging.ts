@@ -106,5 +106,25 @@ export function messagingContract(context: ContractContext): void {
       expect(first.items).toEqual([cancel, decided]);
       expect(second.items).toEqual([cancel]);
     });
+
+    it('carries every kind of control message: cancel, abandon and approval-decided', async () => {
+      const bus = await context.open();
+      const names = new EventFactory();
+      const heard = new Recorder<ControlMessage>(timeoutMs);
+      bus.onControl((message) => heard.push(message));
+      const messages: ControlMessage[] = [
+        { type: 'cancel', taskId: names.name('task'), by: 'web:owner' },
+        {
+          type: 'abandon',
+          eventId: names.name('event'),
+          conversationKey: names.name('conversation'),
+          by: 'web:owner',
+        },
+        { type: 'approval-decided', approvalId: names.name('approval'), choice: 'deny', by: 'web:owner' },
+      ];
+      for (const message of messages) await bus.publishControl(message);
+      await heard.until((items) => items.length === messages.length, 'every control message');
+      expect(heard.items).toEqual(messages);
+    });
   });
 }

@@ -29,8 +29,16 @@ export interface ReplyMeta {
  * Every request's parts end with exactly one `reply-end` or `error`.
  */
 export type ReplyPart =
-  /** A status line ("thinking on llama:qwen2.5…"); replaced by the next status or by text. */
-  | { readonly type: 'status'; readonly text: string }
+  /**
+   * A status line ("thinking on llama:qwen2.5…"); replaced by the next status or by text. `background`
+   * is set on the line that says the request went on in the background (ADR 0040): from then on its
+   * client may go without stopping the task, and the rest of the reply comes into the conversation.
+   */
+  | {
+      readonly type: 'status';
+      readonly text: string;
+      readonly background?: { readonly taskId: string };
+    }
   /** More answer text. */
   | { readonly type: 'text-delta'; readonly delta: string }
   /** Ask a human to decide; answered by an `action` event. */

@@ -334,6 +334,38 @@ describe('switchboard chat and answers pushed to its conversation', () => {
     },
     TIMEOUT * 2,
   );
+  it(
+    'lets go of an answer that goes on in the background, back at the prompt, and shows it when it is pushed',
+    async () => {
+      box = await startFakeBox({ apiToken: TOKEN });
+      chat = startChat({ PORT: String(box.port), SWITCHBOARD_API_TOKEN: TOKEN });
+      await chat.waitFor(atPrompt, TIMEOUT);
+      await vi.waitFor(() => expect(box?.listeners('default')).toBe(1), { timeout: TIMEOUT });
+
+      const handOff = 'working on it — task #1a2b3c4d. I will post the answer here when it is done.';
+      box.enqueue({
+        steps: [
+          { type: 'status', text: 'thinking…' },
+          { type: 'status', text: handOff, background: { taskId: '1a2b3c4d-0000' } },
+          ...slowWords(300),
+        ],
+        delayMs: 100,
+      });
+      chat.type('research this\r');
+      const back = await chat.waitFor(promptAfter('working on it — task #1a2b3c4d'), TIMEOUT);
+      expect(back).not.toContain('(cancelled)');
+      expect(back).not.toContain('closed the answer');
+      await vi.waitFor(() => expect(box?.messages[0]?.outcome).toBe('client-closed'), { timeout: TIMEOUT });
+
+      box.push('default', 'web:research', { type: 'reply-end', text: 'The research is done.', meta: {} });
+      const shown = await chat.waitFor(promptAfter('The research is done.'), TIMEOUT);
+      expect(shown).toContain('new answer in this conversation');
+
+      chat.type('\u0004');
+      expect(await chat.exited).toBe(0);
+    },
+    TIMEOUT * 2,
+  );
 });
 
 describe('switchboard chat with piped input', () => {

@@ -97,6 +97,8 @@ describe('background tasks: a task outlives the request that started it', () => 
     const working = statusTexts(first).find((text) => text.startsWith('working on it — task #'));
     const id = /task #([0-9a-f]{8})/.exec(working ?? '')?.[1] ?? '';
     expect(id).toMatch(/^[0-9a-f]{8}$/);
+    const marked = first.find((part) => part.type === 'status' && part.background !== undefined);
+    expect(marked).toMatchObject({ text: working, background: { taskId: expect.stringMatching(`^${id}`) } });
 
     offset += 120_000;
     const listed = lastText(await say('/tasks', where));

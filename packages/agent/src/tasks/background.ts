@@ -46,7 +46,7 @@ export class ProgressReply implements ReplyChannel {
   async moveToBackground(taskId: string): Promise<void> {
     this.#reply.continueInBackground();
     this.#lastProgressAt = this.#now();
-    await this.#reply.send({ type: 'status', text: workingOnIt(taskId) });
+    await this.#reply.send({ type: 'status', text: workingOnIt(taskId), background: { taskId } });
   }
 
   finish(...args: Parameters<ReplyChannel['finish']>): Promise<void> {
