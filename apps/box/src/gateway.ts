@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DeliveryEngine } from '@switchboard/chat';
 import { SHUTTING_DOWN } from '@switchboard/chat';
 import {
@@ -43,8 +44,15 @@ export interface Gateway {
    * Run a recovered request again: its delivery continues in the messages already posted (`sent`),
    * and the event, stamped with `stamp`, goes to the bus. When the bus still holds the event (a
    * `duplicate`: NATS redelivers a dead worker's events by itself), it is left to that delivery.
+   * `requeue` queues it under a fresh dedupe key instead: the bus acknowledged the event when its task
+   * went on in the background, so nothing would deliver it again (ADR 0055).
    */
-  resume(event: InboundEvent, sent: readonly SentMessage[], stamp: InboxStamp): Promise<void>;
+  resume(
+    event: InboundEvent,
+    sent: readonly SentMessage[],
+    stamp: InboxStamp,
+    options?: { readonly requeue?: boolean },
+  ): Promise<void>;
   /**
    * Take an event the box makes itself (a schedule's run) as a platform's would be taken: recorded in
    * the inbox, its delivery opened at its reply address, then enqueued.
@@ -192,11 +200,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     async submit(event) {
       await sink(event);
     },
-    async resume(event, sent, stamp) {
+    async resume(event, sent, stamp, resumeOptions = {}) {
       const stamped = { ...event, inbox: stamp };
+      const enqueueOptions = resumeOptions.requeue ? { dedupeKey: `${event.id}#resume-${randomUUID()}` } : {};
       for (let attempt = 1; ; attempt += 1) {
         delivery.open(event.id, event.reply, { sent });
-        const result = await bus.enqueue({ ...stamped, gateway: options.id });
+        const result = await bus.enqueue({ ...stamped, gateway: options.id }, enqueueOptions);
         if (result.status === 'accepted') return track(event.id);
         if (result.status === 'duplicate') {
           // The bus still holds the event (NATS redelivers a dead worker's events itself): the task,

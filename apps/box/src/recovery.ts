@@ -7,11 +7,13 @@ import {
   type SentMessage,
 } from '@switchboard/core';
 import {
+  BACKGROUND_TASK_EVENT,
   type DeliveryRecordStore,
   type Lease,
   OPEN_STATUSES,
   type RecoverableTask,
   type TaskLifecycleStore,
+  type TaskStore,
 } from '@switchboard/memory';
 import type { Gateway } from './gateway';
 import { owesDelivery } from './inbox';
@@ -56,7 +58,7 @@ export interface Recovery {
  * editing the messages already posted.
  */
 export function createRecovery(options: {
-  readonly store: TaskLifecycleStore & DeliveryRecordStore;
+  readonly store: TaskLifecycleStore & DeliveryRecordStore & Pick<TaskStore, 'listTaskEvents'>;
   readonly lease: Lease;
   readonly gateway: Gateway;
   readonly logger: Logger;
@@ -94,6 +96,10 @@ export function createRecovery(options: {
     }
   };
 
+  /** The task went on in the background, so the bus acknowledged its event and holds it no more (ADR 0055). */
+  const wentOnInBackground = async (taskId: string): Promise<boolean> =>
+    (await store.listTaskEvents(taskId)).some((taskEvent) => taskEvent.type === BACKGROUND_TASK_EVENT);
+
   const recoverOne = async ({ task, event, sent: recorded }: RecoverableTask): Promise<boolean> => {
     const previous = task.leaseOwner;
     if (previous === undefined) return false;
@@ -109,13 +115,10 @@ export function createRecovery(options: {
     }
     const sent = await withUnrecorded(task, event, recorded);
     if (again) {
-      logger.info(log, 'recovered an interrupted task; asking again');
-      await gateway.resume(event, sent, {
-        taskId: task.id,
-        owner: lease.owner,
-        outbox: owesDelivery(event),
-        recovered: true,
-      });
+      const requeue = await wentOnInBackground(task.id);
+      logger.info({ ...log, requeue }, 'recovered an interrupted task; asking again');
+      const stamp = { taskId: task.id, owner: lease.owner, outbox: owesDelivery(event), recovered: true };
+      await gateway.resume(event, sent, stamp, { requeue });
       return true;
     }
     let reply = task.reply;

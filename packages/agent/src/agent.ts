@@ -26,8 +26,9 @@ export interface Agent {
   circuits(): readonly { readonly key: string; readonly state: CircuitState }[];
   /**
    * Stop renewing leases and cancel every running task — or, with `handBack` (a bus that gives unanswered
-   * events to other workers, NATS), leave them running for the bus's close to abort their job signals,
-   * which hands each task back instead of ending it.
+   * events to other workers, NATS), hand back the tasks in the background (to recovery) and leave the
+   * others running for the bus's close to abort their job signals, which hands each back instead of
+   * ending it.
    */
   close(options?: { readonly handBack?: boolean }): void;
   /** Resolves when the work started after answers (rolling summaries) has ended. */
@@ -71,7 +72,8 @@ export function createAgent(deps: AgentDependencies): Agent {
     close(options = {}) {
       services.keeper.stop();
       services.quiet.clear();
-      if (options.handBack !== true) services.running.cancelAll('the box is shutting down');
+      if (options.handBack === true) services.running.handBackBackground('the worker is shutting down');
+      else services.running.cancelAll('the box is shutting down');
     },
     settled: () => services.background.settled(),
   };

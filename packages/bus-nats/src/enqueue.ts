@@ -7,7 +7,8 @@ import type { ResolvedNatsBusOptions } from './options';
 import type { TurnBatch } from './turn-batch';
 
 /**
- * Publish `event` to its lane's subject with `Nats-Msg-Id` = `event.id` (hashed if it is no plain header value). JetStream answers
+ * Publish `event` to its lane's subject with `Nats-Msg-Id` = `dedupeKey` (`event.id` unless recovery queues
+ * it again; hashed if it is no plain header value). JetStream answers
  * `duplicate` for an id within its duplicate window; a full stream (discard new) refuses with
  * "maximum messages/bytes exceeded", which is `busy` (and the id is not remembered). Publishing is
  * retried with the same id until `requestTimeoutMs` has passed; a repeat that JetStream calls a
@@ -19,6 +20,7 @@ export async function publishEvent(
   options: ResolvedNatsBusOptions,
   event: InboundEvent,
   batch: TurnBatch,
+  dedupeKey: string,
 ): Promise<EnqueueResult> {
   const subject = names.inboundSubject(laneToken(orderingKey(event)));
   const payload = JSON.stringify(event);
@@ -27,7 +29,7 @@ export async function publishEvent(
     try {
       const ack = await batch.run(() =>
         js.publish(subject, payload, {
-          msgID: messageId(event.id),
+          msgID: messageId(dedupeKey),
           timeout: Math.max(100, deadline - Date.now()),
         }),
       );

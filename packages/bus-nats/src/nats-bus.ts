@@ -75,9 +75,9 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   let closed = false;
 
   const bus: Bus = {
-    async enqueue(event) {
+    async enqueue(event, enqueueOptions) {
       if (closing !== undefined) throw new BusClosedError();
-      return publishEvent(js, names, settings, event, eventBatch);
+      return publishEvent(js, names, settings, event, eventBatch, enqueueOptions?.dedupeKey ?? event.id);
     },
 
     work(handle, workOptions) {

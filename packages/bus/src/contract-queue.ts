@@ -71,6 +71,30 @@ export function queueContract(context: ContractContext): void {
       expect(seen.items.map((item) => item.id)).toEqual([first.id, barrier.id, secondBarrier.id]);
     });
 
+    it('delivers an event again when it is enqueued under a fresh dedupe key, and once per key', async () => {
+      const bus = await context.open();
+      const events = new EventFactory();
+      const event = events.message('requeued', 'c1');
+      const seen = new Recorder<Delivery>(timeoutMs);
+      bus.work(
+        async (delivered, job) => {
+          seen.push({ id: delivered.id, attempt: job.attempt });
+        },
+        { concurrency: 1 },
+      );
+      expect(await bus.enqueue(event)).toEqual({ status: 'accepted' });
+      await seen.until((items) => items.length === 1, 'the first delivery');
+      const again = { dedupeKey: `${event.id}#resume-1` };
+      expect(await bus.enqueue(event, again)).toEqual({ status: 'accepted' });
+      await seen.until((items) => items.length === 2, 'the delivery under the fresh key');
+      expect(await bus.enqueue(event, again)).toEqual({ status: 'duplicate' });
+      expect(await bus.enqueue(event)).toEqual({ status: 'duplicate' });
+      const barrier = events.message('barrier', 'c1');
+      expect(await bus.enqueue(barrier)).toEqual({ status: 'accepted' });
+      await seen.until((items) => items.some((item) => item.id === barrier.id), 'the barrier');
+      expect(seen.items.map((item) => item.id)).toEqual([event.id, event.id, barrier.id]);
+    });
+
     it('redelivers a failed event with attempt 2 before later events of its conversation', async () => {
       const bus = await context.open();
       const events = new EventFactory();

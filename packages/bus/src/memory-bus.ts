@@ -1,4 +1,4 @@
-import type { Bus, EnqueueResult, InboundEvent } from '@switchboard/core';
+import type { Bus, EnqueueOptions, EnqueueResult, InboundEvent } from '@switchboard/core';
 import { ControlBroadcast } from './control-broadcast';
 import { BusClosedError } from './errors';
 import { type MemoryBusOptions, resolveOptions } from './options';
@@ -45,12 +45,14 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   let closing: Promise<void> | undefined;
 
   return {
-    async enqueue(event: InboundEvent): Promise<EnqueueResult> {
+    async enqueue(event: InboundEvent, enqueueOptions?: EnqueueOptions): Promise<EnqueueResult> {
       if (closing !== undefined) throw new BusClosedError();
-      if (recent.has(event.id) || queue.holds(event.id)) return { status: 'duplicate' };
+      const key = enqueueOptions?.dedupeKey ?? event.id;
+      const held = enqueueOptions?.dedupeKey === undefined && queue.holds(event.id);
+      if (recent.has(key) || held) return { status: 'duplicate' };
       const full = queue.size >= settings.queueLimit;
       if (full) return { status: 'busy', retryAfterMs: settings.busyRetryAfterMs };
-      recent.add(event.id);
+      recent.add(key);
       queue.push(event);
       return { status: 'accepted' };
     },

@@ -34,6 +34,16 @@ export type ControlMessage =
       readonly by: string;
     };
 
+/** Options of {@link Bus.enqueue}. */
+export interface EnqueueOptions {
+  /**
+   * The key a repeat is recognised by, instead of `event.id`. Recovery queues a request again under a
+   * fresh key when the bus no longer holds its event (it was acknowledged when the task went on in the
+   * background, ADR 0055), so that the queueing is not taken for a repeat of the first.
+   */
+  readonly dedupeKey?: string;
+}
+
 /** Options of {@link Bus.work}. */
 export interface WorkOptions {
   /** How many events are handled at once (across conversations; one at a time within one). */
@@ -48,13 +58,14 @@ export type EnqueueResult = Exclude<SinkResult, { status: 'ignored' }>;
  *
  * Guarantees every implementation proves with the contract suite (`@switchboard/bus/contract`):
  * - at-least-once delivery of each accepted event to a worker (redelivered when the handler fails);
- * - deduplication by `event.id`: enqueueing an id seen before returns `duplicate` and delivers nothing;
+ * - deduplication by `event.id` (or the {@link EnqueueOptions.dedupeKey} given): enqueueing a key seen
+ *   before returns `duplicate` and delivers nothing;
  * - strict order within one ordering key ({@link orderingKey}), parallelism across keys;
  * - a bounded queue: when full, `enqueue` returns `busy` instead of growing without limit;
  * - reply parts of one request arrive at the owner in the order they were published.
  */
 export interface Bus {
-  enqueue(event: InboundEvent): Promise<EnqueueResult>;
+  enqueue(event: InboundEvent, options?: EnqueueOptions): Promise<EnqueueResult>;
   /** Hand events to `handle`; a rejected promise means the worker failed and the event is redelivered. */
   work(handle: (event: InboundEvent, job: Job) => Promise<void>, options: WorkOptions): Unsubscribe;
   /** Send a reply part to the gateway process `owner` that holds the platform connection. */

@@ -290,6 +290,10 @@ export class DrizzleStore implements Store {
     return this.#lifecycle.handBackTask(taskId, owner);
   }
 
+  expireLease(taskId: string, owner: string): Promise<boolean> {
+    return this.#lifecycle.expireLease(taskId, owner);
+  }
+
   adoptTask(taskId: string, previousOwner: string, lease: Lease, requeue: boolean): Promise<boolean> {
     return this.#lifecycle.adoptTask(taskId, previousOwner, lease, requeue);
   }

@@ -10,7 +10,7 @@ export { normalizeLinkCode } from './people-queries';
 export { PERSON_TABLES } from './person-data';
 export type { QuestionContext, QuestionContextQuery } from './question-context';
 export type * from './records';
-export { OPEN_STATUSES } from './records';
+export { BACKGROUND_TASK_EVENT, OPEN_STATUSES } from './records';
 export { redactDatabaseUrl } from './redact';
 export * from './schema';
 export type {

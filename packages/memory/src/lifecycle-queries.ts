@@ -20,15 +20,16 @@ import {
   taskColumns,
   taskFromRaw,
 } from './raw-rows';
-import type {
-  ClaimResult,
-  InboxEntry,
-  InboxResult,
-  Lease,
-  LoadedTask,
-  RecoverableTask,
-  TaskClaim,
-  TaskEnd,
+import {
+  BACKGROUND_TASK_EVENT,
+  type ClaimResult,
+  type InboxEntry,
+  type InboxResult,
+  type Lease,
+  type LoadedTask,
+  type RecoverableTask,
+  type TaskClaim,
+  type TaskEnd,
 } from './records';
 import { StatementBatch } from './statement-batch';
 import type { RecordedForOthersQuery } from './store';
@@ -107,7 +108,9 @@ export class LifecycleQueries {
           lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at
         where tasks.status = 'queued'
           or (tasks.status in ('running', 'waiting')
-            and (${claim.redelivered} or tasks.lease_expires_at < now()))
+            and ((${claim.redelivered} and not exists (
+                select 1 from task_events b where b.task_id = tasks.id and b.type = ${BACKGROUND_TASK_EVENT}))
+              or tasks.lease_expires_at < now()))
         returning *
       )
       select ${CONVERSATION_COLUMNS_AS_C}, ${taskColumns('t')}, ${taskColumns('e')},
@@ -217,6 +220,16 @@ export class LifecycleQueries {
       returning id`,
     );
     return handed.length === 1;
+  }
+
+  async expireLease(taskId: string, owner: string): Promise<boolean> {
+    const expired = await rows(
+      this.db,
+      sql`update tasks set lease_expires_at = now()
+      where id = ${taskId} and lease_owner = ${owner} and status in ('running', 'waiting')
+      returning id`,
+    );
+    return expired.length === 1;
   }
 
   async adoptTask(taskId: string, previousOwner: string, lease: Lease, requeue: boolean): Promise<boolean> {

@@ -3,6 +3,7 @@ import { conversationKey, type InboundEvent } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_MEMORY } from './connect-pglite';
 import { openStore } from './open';
+import { BACKGROUND_TASK_EVENT } from './records';
 import type { Store } from './store';
 import { newEvent } from './test-event';
 import { createTestDatabase } from './testing';
@@ -292,6 +293,37 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     expect(await store.renewLeases(ME)).toBeGreaterThanOrEqual(1);
     await store.forgetInbound(event.id);
     expect(await store.getTask(taskId)).toBeUndefined();
+  });
+
+  it('never lets a redelivery take over a task that went on in the background; recovery requeues it', async () => {
+    const event = newEvent();
+    const taskId = randomUUID();
+    await recordRunning(event, taskId);
+    await store.appendTaskEvent(taskId, BACKGROUND_TASK_EVENT, {});
+    const claim = {
+      id: randomUUID(),
+      eventId: event.id,
+      conversation: event.conversation,
+      authorId: 'a',
+      command: 'ask',
+      lease: DEAD,
+      redelivered: true,
+    };
+    expect(await store.claimTask(claim)).toMatchObject({
+      status: 'duplicate',
+      task: { leaseOwner: ME.owner },
+    });
+
+    expect(await store.expireLease(taskId, DEAD.owner)).toBe(false);
+    expect(await store.expireLease(taskId, ME.owner)).toBe(true);
+    expect(await store.getTask(taskId)).toMatchObject({ status: 'running', leaseOwner: ME.owner });
+    const found = await store.recoverableTasks(DEAD.owner, [], 100);
+    expect(found.map((candidate) => candidate.task.id)).toContain(taskId);
+    expect(await store.adoptTask(taskId, ME.owner, DEAD, true)).toBe(true);
+    expect(await store.claimTask({ ...claim, lease: ME, redelivered: false })).toMatchObject({
+      status: 'claimed',
+      task: { id: taskId, status: 'running', leaseOwner: ME.owner, attempts: 2 },
+    });
   });
 
   it('hands a running task back to the queue only from the worker that runs it, releasing its lease', async () => {

@@ -19,6 +19,13 @@ export type TaskStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'faile
 /** The statuses of a task that has not ended. */
 export const OPEN_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'waiting'];
 
+/**
+ * The task event a worker appends when a task goes on in the background (ADR 0040), before the bus
+ * acknowledges its event: from then on the bus no longer holds the event, so a redelivery of it never
+ * takes the task over, and recovery queues the task again under a fresh key (ADR 0055).
+ */
+export const BACKGROUND_TASK_EVENT = 'background';
+
 /** One conversation, keyed by `conversationKey(ref)`. */
 export interface ConversationRecord extends ConversationRef {
   readonly key: string;

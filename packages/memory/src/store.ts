@@ -187,6 +187,12 @@ export interface TaskLifecycleStore {
    * the task is not running under `owner` (another worker took it over, or it ended).
    */
   handBackTask(taskId: string, owner: string): Promise<boolean>;
+  /**
+   * A worker gives up a task that went on in the background (its event is no longer on the bus, ADR 0055):
+   * the task stays open under `owner` with its lease ended now, so recovery adopts it at its next sweep
+   * and queues it again. False when the task is not open under `owner`.
+   */
+  expireLease(taskId: string, owner: string): Promise<boolean>;
   /** The event the inbox recorded. */
   inboundEvent(eventId: string): Promise<InboundEvent | undefined>;
 }

@@ -7,8 +7,8 @@ import type { BoxMetrics } from './box-metrics';
  */
 export function instrumentBus(bus: Bus, metrics: BoxMetrics): Bus {
   return {
-    async enqueue(event) {
-      const result = await bus.enqueue(event);
+    async enqueue(event, options) {
+      const result = await bus.enqueue(event, options);
       metrics.enqueued(event, result);
       return result;
     },

@@ -1,5 +1,5 @@
 import { conversationKey, describeErrorBriefly, type ModelRef, SwitchboardError } from '@switchboard/core';
-import type { ConversationRecord, QuestionContext } from '@switchboard/memory';
+import { BACKGROUND_TASK_EVENT, type ConversationRecord, type QuestionContext } from '@switchboard/memory';
 import { guardLimitsFor, ToolGuards } from '../loop/guards';
 import { HISTORY_LIMIT, modelCallFor } from '../loop/model-call';
 import { resumeTurn } from '../loop/resume-turn';
@@ -253,6 +253,7 @@ async function answer(
     .catch((error: unknown) =>
       context.log.warn({ err: describeErrorBriefly(error) }, 'could not record the background task model'),
     );
+  await markBackground(context, task.id);
   await reply.moveToBackground(task.id);
   services.background.start(
     () => work,
@@ -272,14 +273,39 @@ async function endInBackground(context: CommandContext, reply: ReplyChannel, err
 }
 
 /**
+ * The task goes on in the background and its event will be acknowledged: note it in the task's events
+ * first (a redelivery of the event then never takes the task over, and recovery knows to queue it again,
+ * ADR 0055), and tell this worker's registry, so a shutdown hands it back.
+ */
+async function markBackground(context: CommandContext, taskId: string): Promise<void> {
+  const { services, log } = context;
+  services.running.markBackground(taskId);
+  await services.store
+    .appendTaskEvent(taskId, BACKGROUND_TASK_EVENT, {})
+    .catch((error: unknown) =>
+      log.warn(
+        { err: describeErrorBriefly(error) },
+        'could not note that the task went on in the background',
+      ),
+    );
+}
+
+/**
  * The bus took the event back (the worker is shutting down, or lost the event's lease): no final reply
  * and no ending; the task goes back to `queued` for the worker that gets the event next, which asks
- * again (the user sees "restarted after an interruption…"). ADR 0048.
+ * again (the user sees "restarted after an interruption…"). ADR 0048. A task in the background has no
+ * event on the bus any more: its lease ends now instead, and recovery queues it again (ADR 0055).
  */
 async function handBack(context: CommandContext, taskId: string): Promise<void> {
   const { services, reply, log } = context;
-  const handed = await services.store.handBackTask(taskId, services.lease.owner);
-  log.info({ taskId, handed }, 'handed the task back to the queue');
+  const owner = services.lease.owner;
+  if (services.running.inBackground(taskId)) {
+    const released = await services.store.expireLease(taskId, owner);
+    log.info({ taskId, released }, 'left a background task to recovery');
+  } else {
+    const handed = await services.store.handBackTask(taskId, owner);
+    log.info({ taskId, handed }, 'handed the task back to the queue');
+  }
   reply.leaveUnanswered('handed back to the queue');
 }
 

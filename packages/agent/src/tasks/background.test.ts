@@ -113,6 +113,7 @@ describe('background tasks: a task outlives the request that started it', () => 
 
     const steps = lastText(await say(`/task ${id}`, where));
     expect(steps).toContain(`Task #${id}: ${id} succeeded`);
+    expect(steps).toContain('went on in the background');
     expect(steps).toContain('- 1. gate 1 — allow');
     expect(steps).toContain('- 1. gate done: passed gate 1');
   });

@@ -1,5 +1,5 @@
 import type { FinishReason } from '@switchboard/core';
-import type { TaskEventRecord, TaskRecord } from '@switchboard/memory';
+import { BACKGROUND_TASK_EVENT, type TaskEventRecord, type TaskRecord } from '@switchboard/memory';
 
 /** The short id people type after `/cancel`. */
 export function shortId(taskId: string): string {
@@ -74,6 +74,8 @@ export function describeStep(event: TaskEventRecord): string | undefined {
       return `fell back from ${text(data['from'])} to ${text(data['to'])}`;
     case 'retry':
       return 'restarted after an interruption';
+    case BACKGROUND_TASK_EVENT:
+      return 'went on in the background';
     default:
       return undefined;
   }

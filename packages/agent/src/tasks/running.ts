@@ -17,6 +17,8 @@ interface RunningTask {
   readonly controller: AbortController;
   readonly conversationKey: string;
   readonly eventId: string | undefined;
+  /** The task went on in the background: its event is acknowledged, only this registry can hand it back. */
+  background: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export class RunningTasks {
     handBack?: AbortSignal,
   ): Promise<T> {
     const controller = new AbortController();
-    this.#tasks.set(taskId, { controller, conversationKey, eventId });
+    this.#tasks.set(taskId, { controller, conversationKey, eventId, background: false });
     const handOver = () => controller.abort(new TaskHandedBack(handBack?.reason));
     if (handBack?.aborted) handOver();
     else handBack?.addEventListener('abort', handOver, { once: true });
@@ -101,6 +103,27 @@ export class RunningTasks {
       if (oldest !== undefined) this.#abandoned.delete(oldest);
     }
     return undefined;
+  }
+
+  /** The task `taskId` went on in the background (ADR 0040). */
+  markBackground(taskId: string): void {
+    const task = this.#tasks.get(taskId);
+    if (task !== undefined) task.background = true;
+  }
+
+  /** True while `taskId` runs here in the background. */
+  inBackground(taskId: string): boolean {
+    return this.#tasks.get(taskId)?.background === true;
+  }
+
+  /**
+   * Hand back every task running in the background (a shutdown on a bus that gives work to other
+   * workers): their signals abort with {@link TaskHandedBack}. Tasks in the foreground are handed back
+   * by their jobs' signals, when the bus closes.
+   */
+  handBackBackground(reason: string): void {
+    for (const task of this.#tasks.values())
+      if (task.background) task.controller.abort(new TaskHandedBack(new Error(reason)));
   }
 
   /** Abort every running task (shutdown). */
