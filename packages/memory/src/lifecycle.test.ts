@@ -45,6 +45,17 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
   const recordRunning = (event: InboundEvent, taskId: string, lease = ME) =>
     store.recordInbound({ event, taskId, authorId: 'a', command: 'ask', status: 'running', lease });
 
+  /** A worker's claim of `event`'s task (a new task id, used when no inbox recorded one). */
+  const claimOf = (event: InboundEvent, lease: typeof ME, redelivered = false) => ({
+    id: randomUUID(),
+    eventId: event.id,
+    conversation: event.conversation,
+    authorId: 'a',
+    command: 'ask',
+    lease,
+    redelivered,
+  });
+
   it('records an inbound event with its task once, and answers a redelivery with that task', async () => {
     const event = newEvent('with a NUL \u0000 inside');
     const entry = { event, taskId: randomUUID(), authorId: 'telegram:1', command: 'ask', lease: ME };
@@ -97,15 +108,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
       status: 'queued',
       lease: DEAD,
     });
-    const claim = {
-      id: randomUUID(),
-      eventId: event.id,
-      conversation: event.conversation,
-      authorId: 'a',
-      command: 'ask',
-      lease: ME,
-      redelivered: false,
-    };
+    const claim = claimOf(event, ME);
     const claimed = await store.claimTask(claim);
     expect(claimed).toMatchObject({
       status: 'claimed',
@@ -119,15 +122,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
 
   it('creates the task when no inbox recorded it', async () => {
     const event = newEvent();
-    const claim = {
-      id: randomUUID(),
-      eventId: event.id,
-      conversation: event.conversation,
-      authorId: 'a',
-      command: 'ask',
-      lease: ME,
-      redelivered: false,
-    };
+    const claim = claimOf(event, ME);
     expect(await store.claimTask(claim)).toMatchObject({ status: 'claimed', task: { id: claim.id } });
     expect(await store.claimTask({ ...claim, id: randomUUID() })).toMatchObject({
       status: 'duplicate',
@@ -300,15 +295,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     const taskId = randomUUID();
     await recordRunning(event, taskId);
     await store.appendTaskEvent(taskId, BACKGROUND_TASK_EVENT, {});
-    const claim = {
-      id: randomUUID(),
-      eventId: event.id,
-      conversation: event.conversation,
-      authorId: 'a',
-      command: 'ask',
-      lease: DEAD,
-      redelivered: true,
-    };
+    const claim = claimOf(event, DEAD, true);
     expect(await store.claimTask(claim)).toMatchObject({
       status: 'duplicate',
       task: { leaseOwner: ME.owner },
@@ -337,15 +324,7 @@ describe.each(drivers)('the task lifecycle on $name', (driver) => {
     expect(
       (await store.recoverableTasks(ME.owner, [ME.owner], 100)).map((found) => found.task.id),
     ).not.toContain(taskId);
-    const claimed = await store.claimTask({
-      id: randomUUID(),
-      eventId: event.id,
-      conversation: event.conversation,
-      authorId: 'a',
-      command: 'ask',
-      lease: DEAD,
-      redelivered: false,
-    });
+    const claimed = await store.claimTask(claimOf(event, DEAD));
     expect(claimed).toMatchObject({
       status: 'claimed',
       task: { id: taskId, leaseOwner: DEAD.owner, attempts: 2 },
