@@ -48,8 +48,9 @@ interface OpenStream {
  * Streams natively: parts go straight to the open HTTP response. When the client goes away before the
  * reply ended, the adapter hands the sink an `abandon` action for the request, and the agent cancels its
  * task (ADR 0021) — unless the reply said the request goes on in the background (ADR 0040): then the
- * client may go, and the rest of the reply is pushed to the conversation like a schedule's. Parts whose request has no open stream (a schedule's runs) are pushed to the pages
- * listening on `GET /api/conversations/{conversation}/events` (ADR 0051).
+ * client may go, and the rest of the reply is pushed to the conversation (ADR 0054). Parts whose request
+ * has no open stream (a schedule's runs, a request in the background whose client went) are pushed to the
+ * pages listening on `GET /api/conversations/{conversation}/events` (ADR 0051).
  */
 export function createWebAdapter(options: WebAdapterOptions): ChatAdapter {
   const streams = new Map<string, OpenStream>();

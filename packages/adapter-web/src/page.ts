@@ -7,9 +7,9 @@ import { MARKDOWN_SCRIPT } from './page-markdown';
  * guard admits); Send turns into Stop while an answer streams, and stopping closes the request, so
  * the box cancels the task — until the answer goes on in the background (ADR 0040): then the page lets
  * go of the request and is free for the next message, and the answer arrives in the same turn from the
- * conversation's event stream (`/cancel <id>` still stops it). It shows the conversation's earlier turns when it loads
- * (`GET /api/conversations/{c}/messages`), then listens to its event stream for answers no request of
- * the page waits for (a schedule's runs) and shows each as a new answer.
+ * conversation's event stream (`/cancel <id>` still stops it; ADR 0054). It shows the conversation's
+ * earlier turns when it loads (`GET /api/conversations/{c}/messages`), then listens to its event stream
+ * for answers no request of the page waits for (a schedule's runs) and shows each as a new answer.
  */
 export function renderChatPage(): string {
   return `<!doctype html>
