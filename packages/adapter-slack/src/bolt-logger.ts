@@ -1,10 +1,19 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from '@switchboard/core';
 
+/** One log part as text; never throws (a Slack body may carry keys such as `toString` that break `String`). */
+function partText(part: unknown): string {
+  if (part instanceof Error) return part.message;
+  if (typeof part === 'string') return part;
+  try {
+    return String(part);
+  } catch {
+    return Object.prototype.toString.call(part);
+  }
+}
+
 function text(parts: readonly unknown[]): string {
-  return parts
-    .map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : String(part)))
-    .join(' ');
+  return parts.map(partText).join(' ');
 }
 
 /**
